@@ -1,0 +1,70 @@
+# Pacte PME international — developer entry points (GNU make).
+#
+#   make run     install, migrate, compile messages, seed demo data, start web + Celery
+#   make test    install, compile messages, run pytest   (extra args: PYTEST_ARGS="-k foo")
+#   make lint    ruff check + ruff format --check
+#   make format  ruff format + ruff check --fix
+#   make clean   remove the venv and generated files
+
+PYTHON ?= python3.11
+ifeq ($(shell command -v $(PYTHON) 2>/dev/null),)
+PYTHON := python3
+endif
+
+VENV = .venv
+PY = $(VENV)/bin/python
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help venv messages run test lint format bench clean
+
+help:
+	@echo "Targets: venv messages run test lint format bench clean"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --progress-bar off -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+# Compile locale/*/LC_MESSAGES/django.po to .mo: with Django's compilemessages when
+# GNU gettext's msgfmt is available, otherwise with polib. No .po files: nothing to do.
+messages: $(VENV)/.installed
+	@pofiles="$$(find . \( -path ./$(VENV) -o -path ./.git -o -path ./node_modules \) -prune \
+		-o -type f -path '*/locale/*/LC_MESSAGES/django.po' -print)"; \
+	if [ -z "$$pofiles" ]; then \
+		echo "messages: no .po files, nothing to compile"; \
+	elif command -v msgfmt >/dev/null 2>&1; then \
+		echo "$(PY) manage.py compilemessages --ignore=$(VENV)"; \
+		$(PY) manage.py compilemessages --ignore=$(VENV); \
+	else \
+		echo "messages: msgfmt not found, compiling with polib"; \
+		$(PY) -c 'import sys, polib; [(polib.pofile(p).save_as_mofile(p[:-3] + ".mo"), print("compiled", p)) for p in sys.argv[1:]]' $$pofiles; \
+	fi
+
+run: export DJANGO_DEBUG = 1
+run: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(MAKE) messages
+	$(PY) manage.py seed_demo
+	@echo "Portal: http://127.0.0.1:8000"
+	exec $(VENV)/bin/honcho start -f Procfile
+
+test: $(VENV)/.installed
+	$(MAKE) messages
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: $(VENV)/.installed
+	$(PY) manage.py bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache test-artifacts

@@ -1,0 +1,1 @@
+"""Accounts: the user model (email login), invitations and the association staff role."""

@@ -1,0 +1,1 @@
+"""Applications: the SME (company), its portage applications, the workflow and its events."""

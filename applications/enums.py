@@ -1,0 +1,105 @@
+"""Choices for companies and applications: the workflow states and the actions that move them."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    AWAITING_SPONSOR = "awaiting_sponsor", _("En attente de parrainage")
+    IN_REVIEW = "in_review", _("En instruction")
+    AWAITING_INFORMATION = "awaiting_information", _("En attente de compléments")
+    PROPOSED = "proposed", _("Proposée à un grand groupe")
+    ACCOMPANIED = "accompanied", _("Accompagnée")
+    CLOSED = "closed", _("Clôturée")
+    REJECTED = "rejected", _("Refusée")
+    WITHDRAWN = "withdrawn", _("Retirée")
+
+    @classmethod
+    def terminal(cls) -> frozenset["State"]:
+        return frozenset({cls.CLOSED, cls.REJECTED, cls.WITHDRAWN})
+
+    @classmethod
+    def open(cls) -> frozenset["State"]:
+        return frozenset(cls) - cls.terminal()
+
+    @classmethod
+    def clock_running(cls) -> frozenset["State"]:
+        """States in which the association's one-month review clock runs."""
+        return frozenset({cls.IN_REVIEW, cls.PROPOSED})
+
+    @classmethod
+    def with_association(cls) -> frozenset["State"]:
+        """States in which the application sits in the association's queue."""
+        return frozenset({cls.IN_REVIEW, cls.AWAITING_INFORMATION, cls.PROPOSED})
+
+
+STATE_BADGES = {
+    State.DRAFT: "secondary",
+    State.AWAITING_SPONSOR: "warning",
+    State.IN_REVIEW: "info",
+    State.AWAITING_INFORMATION: "warning",
+    State.PROPOSED: "primary",
+    State.ACCOMPANIED: "success",
+    State.CLOSED: "dark",
+    State.REJECTED: "danger",
+    State.WITHDRAWN: "secondary",
+}
+
+
+class Action(models.TextChoices):
+    CREATE = "create", pgettext_lazy("action", "Création")
+    SUBMIT = "submit", pgettext_lazy("action", "Soumettre au parrain")
+    ENDORSE = "endorse", pgettext_lazy("action", "Parrainer")
+    DECLINE_ENDORSEMENT = "decline_endorsement", pgettext_lazy("action", "Refuser le parrainage")
+    REQUEST_INFORMATION = "request_information", pgettext_lazy("action", "Demander des compléments")
+    ANSWER_INFORMATION = "answer_information", pgettext_lazy("action", "Répondre")
+    PROPOSE = "propose", pgettext_lazy("action", "Proposer à un correspondant")
+    ACCEPT_MATCH = "accept_match", pgettext_lazy("action", "Accepter l'accompagnement")
+    DECLINE_MATCH = "decline_match", pgettext_lazy("action", "Décliner la proposition")
+    REJECT = "reject", pgettext_lazy("action", "Refuser la demande")
+    WITHDRAW = "withdraw", pgettext_lazy("action", "Retirer la demande")
+    CLOSE = "close", pgettext_lazy("action", "Clôturer l'accompagnement")
+    RATE = "rate", pgettext_lazy("action", "Évaluer l'accompagnement")
+
+
+class SupportKind(models.TextChoices):
+    ADVICE = "advice", _("Conseil et définition de stratégie")
+    HOSTING = "hosting", _("Hébergement (portage abri)")
+    COMMERCIAL = "commercial", _("Mise en relation commerciale (chasser en meute)")
+
+
+class Maturity(models.TextChoices):
+    EXPLORING = "exploring", _("Réflexion : premier regard sur le pays")
+    PROSPECTING = "prospecting", _("Prospection engagée")
+    FIRST_SALES = "first_sales", _("Premières ventes dans le pays")
+    SETTLING = "settling", _("Implantation en cours ou à renforcer")
+
+
+class Headcount(models.TextChoices):
+    MICRO = "1-9", _("1 à 9 salariés")
+    SMALL = "10-49", _("10 à 49 salariés")
+    MEDIUM = "50-249", _("50 à 249 salariés")
+    INTERMEDIATE = "250-4999", _("250 à 4 999 salariés")
+
+
+class TurnoverBand(models.TextChoices):
+    UNDER_2M = "lt2m", _("Moins de 2 M€")
+    FROM_2M_TO_10M = "2m-10m", _("De 2 à 10 M€")
+    FROM_10M_TO_50M = "10m-50m", _("De 10 à 50 M€")
+    OVER_50M = "gt50m", _("Plus de 50 M€")
+
+
+class ExportExperience(models.TextChoices):
+    NONE = "none", _("Aucune")
+    OCCASIONAL = "occasional", _("Ventes ponctuelles à l'étranger")
+    REGULAR = "regular", _("Export régulier")
+    ESTABLISHED = "established", _("Filiales ou bureaux à l'étranger")
+
+
+class Outcome(models.TextChoices):
+    ESTABLISHED = "established", _("Implantation réalisée")
+    BUSINESS = "business", _("Courant d'affaires engagé")
+    POSTPONED = "postponed", _("Projet reporté")
+    ABANDONED = "abandoned", _("Projet abandonné")

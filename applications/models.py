@@ -1,0 +1,329 @@
+"""Sectors, companies (the SMEs), their portage applications and the events of their life."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from .enums import (
+    STATE_BADGES,
+    Action,
+    ExportExperience,
+    Headcount,
+    Maturity,
+    Outcome,
+    State,
+    SupportKind,
+    TurnoverBand,
+)
+from .geography import DEPARTMENTS, REGIONS
+from .validators import validate_siren
+
+
+class Sector(models.Model):
+    """A NAF rév. 2 section (letter) or division (two digits), loaded by a data migration."""
+
+    code = models.CharField(_("code"), max_length=2, unique=True)
+    section = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="divisions",
+        verbose_name=_("section"),
+    )
+    label_fr = models.CharField(_("libellé (français)"), max_length=200)
+    label_en = models.CharField(_("libellé (anglais)"), max_length=200)
+
+    class Meta:
+        verbose_name = _("secteur NAF")
+        verbose_name_plural = _("secteurs NAF")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} – {self.label}"
+
+    @property
+    def label(self) -> str:
+        return self.label_en if (get_language() or "fr").startswith("en") else self.label_fr
+
+    @property
+    def is_division(self) -> bool:
+        return self.section_id is not None
+
+
+class Company(models.Model):
+    """An SME taking part in the programme; several users may act for it."""
+
+    legal_name = models.CharField(_("raison sociale"), max_length=200)
+    siren = models.CharField(
+        _("SIREN"),
+        max_length=9,
+        unique=True,
+        validators=[validate_siren],
+        help_text=_("9 chiffres, sans espace."),
+    )
+    sector = models.ForeignKey(
+        Sector,
+        on_delete=models.PROTECT,
+        limit_choices_to={"section__isnull": False},
+        related_name="companies",
+        verbose_name=_("secteur d'activité (NAF)"),
+    )
+    headcount = models.CharField(_("effectif"), max_length=10, choices=Headcount.choices)
+    turnover = models.CharField(
+        _("chiffre d'affaires"), max_length=10, choices=TurnoverBand.choices
+    )
+    region = models.CharField(_("région"), max_length=3, choices=REGIONS)
+    department = models.CharField(
+        _("département"),
+        max_length=3,
+        choices=[(code, f"{code} – {name}") for code, name, _region in DEPARTMENTS],
+    )
+    website = models.CharField(
+        _("site web"), max_length=200, blank=True, validators=[URLValidator()]
+    )
+    export_experience = models.CharField(
+        _("expérience à l'export"), max_length=20, choices=ExportExperience.choices
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("PME")
+        verbose_name_plural = _("PME")
+        ordering = ["legal_name"]
+
+    def __str__(self):
+        return self.legal_name
+
+    def get_absolute_url(self):
+        return reverse("applications:company_edit")
+
+
+class CompanyMembership(models.Model):
+    """A user acting for a company (a person belongs to one company)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="company_membership",
+        verbose_name=_("utilisateur"),
+    )
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("PME")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membre d'une PME")
+        verbose_name_plural = _("membres des PME")
+
+    def __str__(self):
+        return f"{self.user} – {self.company}"
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state__in=State.open())
+
+    def with_related(self):
+        return self.select_related("company", "company__sector", "sponsor_body")
+
+
+class Application(models.Model):
+    """One SME's request for portage in one target country ("demande de portage")."""
+
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="applications", verbose_name=_("PME")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("créée par"),
+    )
+    state = models.CharField(
+        _("état"), max_length=24, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    target_country = CountryField(_("pays cible"))
+    target_city = models.CharField(_("ville (facultatif)"), max_length=100, blank=True)
+    wants_advice = models.BooleanField(_("conseil et définition de stratégie"), default=False)
+    wants_hosting = models.BooleanField(_("hébergement (portage abri)"), default=False)
+    wants_commercial = models.BooleanField(_("mise en relation commerciale"), default=False)
+    maturity = models.CharField(
+        _("maturité du projet"), max_length=20, choices=Maturity.choices, blank=True
+    )
+    description = models.TextField(
+        _("description du projet"),
+        blank=True,
+        help_text=_("Votre projet dans ce pays, ce que vous attendez d'un grand groupe."),
+    )
+    hosting_desks = models.PositiveSmallIntegerField(
+        _("nombre de postes de travail"), null=True, blank=True
+    )
+    hosting_vie_count = models.PositiveSmallIntegerField(
+        _("dont VIE"),
+        null=True,
+        blank=True,
+        help_text=_("Volontaires internationaux en entreprise."),
+    )
+    hosting_start_date = models.DateField(_("date de début souhaitée"), null=True, blank=True)
+    hosting_budget = models.PositiveIntegerField(_("budget mensuel (€)"), null=True, blank=True)
+    sponsor_body = models.ForeignKey(
+        "sponsors.SponsorBody",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("organisme parrain"),
+    )
+    outcome = models.CharField(_("résultat"), max_length=20, choices=Outcome.choices, blank=True)
+    rating = models.PositiveSmallIntegerField(
+        _("note"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    rating_comment = models.TextField(_("commentaire"), blank=True)
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+    state_changed_at = models.DateTimeField(_("dernier changement d'état"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("soumise le"), null=True, blank=True)
+    endorsed_at = models.DateTimeField(_("parrainée le"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("terminée le"), null=True, blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("demande de portage")
+        verbose_name_plural = _("demandes de portage")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=State.values), name="application_state_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="application_rating_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(state=State.DRAFT)
+                | Q(wants_advice=True)
+                | Q(wants_hosting=True)
+                | Q(wants_commercial=True),
+                name="application_asks_some_support",
+            ),
+            models.CheckConstraint(
+                condition=Q(state=State.DRAFT) | Q(sponsor_body__isnull=False),
+                name="application_submitted_has_sponsor",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "endorsed_at"])]
+
+    def __str__(self):
+        return f"{self.reference} – {self.company} ({self.target_country.name})"
+
+    def get_absolute_url(self):
+        return reverse("applications:detail", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        return f"PPI-{self.created_at:%Y}-{self.pk:05d}" if self.pk else "PPI-…"
+
+    @property
+    def support_kinds(self) -> list[SupportKind]:
+        wanted = {
+            SupportKind.ADVICE: self.wants_advice,
+            SupportKind.HOSTING: self.wants_hosting,
+            SupportKind.COMMERCIAL: self.wants_commercial,
+        }
+        return [kind for kind, asked in wanted.items() if asked]
+
+    @property
+    def state_badge(self) -> str:
+        return STATE_BADGES[State(self.state)]
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == State.DRAFT
+
+    @property
+    def days_since_endorsement(self) -> int | None:
+        if self.endorsed_at is None:
+            return None
+        end = self.closed_at or timezone.now()
+        return (end - self.endorsed_at).days
+
+    @property
+    def target_label(self) -> str:
+        country = self.target_country.name
+        return f"{self.target_city}, {country}" if self.target_city else str(country)
+
+
+class ApplicationEvent(models.Model):
+    """One recorded step in an application's life: who did what, when, from which state, and why."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="events", verbose_name=_("demande")
+    )
+    action = models.CharField(_("action"), max_length=24, choices=Action.choices)
+    from_state = models.CharField(
+        _("état de départ"), max_length=24, choices=State.choices, blank=True
+    )
+    to_state = models.CharField(_("nouvel état"), max_length=24, choices=State.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("par"),
+    )
+    note = models.TextField(_("motif ou commentaire"), blank=True)
+    created_at = models.DateTimeField(_("le"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("événement")
+        verbose_name_plural = _("événements")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.application.reference}: {self.get_action_display()}"
+
+
+class InformationRequest(models.Model):
+    """A question from the association to the SME, and its answer."""
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="information_requests",
+        verbose_name=_("demande"),
+    )
+    question = models.TextField(_("question"))
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    asked_at = models.DateTimeField(default=timezone.now)
+    answer = models.TextField(_("réponse"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("demande de compléments")
+        verbose_name_plural = _("demandes de compléments")
+        ordering = ["asked_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(answered_at__isnull=True),
+                name="one_open_information_request",
+            )
+        ]
+
+    def __str__(self):
+        return self.question[:60]

@@ -1,0 +1,118 @@
+"""Who is told about an application event, and what the mail says."""
+
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from accounts.mail import build_mail
+from accounts.models import User
+
+from .enums import Action, State
+from .models import ApplicationEvent
+
+COMPANY, SPONSOR, STAFF, INTERLOCUTOR = "company", "sponsor", "staff", "interlocutor"
+
+# For each action: who hears of it, and the sentence that opens the mail.
+MESSAGES = {
+    Action.SUBMIT: (
+        {SPONSOR},
+        _("%(company)s demande le parrainage de votre organisme pour son projet : %(target)s."),
+    ),
+    Action.ENDORSE: (
+        {COMPANY, STAFF},
+        _("La demande de %(company)s (%(target)s) est parrainée et entre en instruction."),
+    ),
+    Action.DECLINE_ENDORSEMENT: (
+        {COMPANY},
+        _("L'organisme parrain n'a pas parrainé la demande (%(target)s). Voici son motif."),
+    ),
+    Action.REQUEST_INFORMATION: (
+        {COMPANY},
+        _("L'équipe Pacte PME a besoin de compléments sur votre demande (%(target)s)."),
+    ),
+    Action.ANSWER_INFORMATION: (
+        {STAFF},
+        _("%(company)s a répondu à votre demande de compléments (%(target)s)."),
+    ),
+    Action.PROPOSE: (
+        {INTERLOCUTOR},
+        _("L'équipe Pacte PME vous propose d'accompagner %(company)s : %(target)s."),
+    ),
+    Action.ACCEPT_MATCH: (
+        {COMPANY, STAFF, SPONSOR},
+        _("Un grand groupe accompagne désormais %(company)s : %(target)s."),
+    ),
+    Action.DECLINE_MATCH: (
+        {STAFF},
+        _("Le correspondant a décliné la demande de %(company)s (%(target)s)."),
+    ),
+    Action.REJECT: (
+        {COMPANY, SPONSOR},
+        _("La demande de %(company)s (%(target)s) n'a pas été retenue."),
+    ),
+    Action.WITHDRAW: (
+        {SPONSOR, STAFF, INTERLOCUTOR},
+        _("%(company)s a retiré sa demande (%(target)s)."),
+    ),
+    Action.CLOSE: (
+        {COMPANY, STAFF},
+        _(
+            "L'accompagnement de %(company)s (%(target)s) est clôturé. Dites-nous ce que vous "
+            "en avez pensé."
+        ),
+    ),
+    Action.RATE: ({STAFF}, _("%(company)s a évalué son accompagnement (%(target)s).")),
+}
+
+
+def recipients(event: ApplicationEvent, audiences: set[str]) -> list[User]:
+    application = event.application
+    users = User.objects.none()
+    if COMPANY in audiences:
+        users |= User.objects.filter(company_membership__company_id=application.company_id)
+    if SPONSOR in audiences and application.sponsor_body_id:
+        users |= User.objects.filter(
+            advisor_membership__sponsor_body_id=application.sponsor_body_id
+        )
+    if STAFF in audiences:
+        users |= User.objects.filter(staff_membership__isnull=False)
+    if INTERLOCUTOR in audiences:
+        # The interlocutor concerned: the one proposed to, or following, at the time.
+        match = None
+        if event.action == Action.PROPOSE or event.from_state in (
+            State.PROPOSED,
+            State.ACCOMPANIED,
+        ):
+            match = application.matches.select_related("interlocutor").first()
+        if match is not None:
+            users |= User.objects.filter(pk=match.interlocutor.user_id)
+    users = users.filter(is_active=True).distinct()
+    if event.actor_id:
+        users = users.exclude(pk=event.actor_id)
+    return list(users.order_by("pk"))
+
+
+def notify_event(event_id: int) -> int:
+    event = ApplicationEvent.objects.select_related("application__company", "actor").get(
+        pk=event_id
+    )
+    if event.action not in MESSAGES:
+        return 0
+    audiences, headline = MESSAGES[Action(event.action)]
+    application = event.application
+    sent = 0
+    for user in recipients(event, audiences):
+        with translation.override(user.language):
+            text = headline % {
+                "company": application.company.legal_name,
+                "target": application.target_label,
+            }
+        context = {
+            "recipient": user,
+            "event": event,
+            "application": application,
+            "headline": text,
+            "url": application.get_absolute_url(),
+        }
+        build_mail("application_event", context, user.email, user.language).send()
+        sent += 1
+    return sent

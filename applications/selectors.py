@@ -1,0 +1,122 @@
+"""Reads of applications scoped to the user who asks: what each role may see, and its queues."""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from accounts.models import User
+from accounts.rules import is_association_staff
+from corporations.enums import MatchStatus
+from corporations.models import Interlocutor, Match, Presence
+from sponsors.models import SponsorBody
+from sponsors.rules import advisor_body_id
+
+from .enums import State
+from .models import Application, Company
+from .rules import company_id_of
+
+
+def visible_applications(user: User) -> QuerySet[Application]:
+    """Every application the user may open; the same rule as `applications.view_application`."""
+    if not user.is_authenticated or not user.is_active:
+        return Application.objects.none()
+    scope = Q(pk__in=[])
+    company_id = company_id_of(user)
+    if company_id is not None:
+        scope |= Q(company_id=company_id)
+    body_id = advisor_body_id(user)
+    if body_id is not None:
+        scope |= Q(sponsor_body_id=body_id) & ~Q(state=State.DRAFT)
+    if is_association_staff(user):
+        scope |= ~Q(state=State.DRAFT)
+    interlocutor = getattr(user, "interlocutor", None)
+    if interlocutor is not None:
+        live = Match.objects.filter(
+            application=OuterRef("pk"),
+            interlocutor=interlocutor,
+            status__in=[MatchStatus.PROPOSED, MatchStatus.ACCEPTED],
+        )
+        scope |= Q(Exists(live))
+    return Application.objects.filter(scope).with_related()
+
+
+def company_of(user: User) -> Company | None:
+    membership = getattr(user, "company_membership", None)
+    return membership.company if membership else None
+
+
+def company_applications(company: Company) -> QuerySet[Application]:
+    return company.applications.select_related("sponsor_body").order_by("-updated_at")
+
+
+def sponsor_queue(user: User, *, pending_only: bool) -> QuerySet[Application]:
+    """Applications addressed to the advisor's body, oldest submission first."""
+    body_id = advisor_body_id(user)
+    if body_id is None:
+        return Application.objects.none()
+    applications = Application.objects.filter(sponsor_body_id=body_id).exclude(state=State.DRAFT)
+    if pending_only:
+        applications = applications.filter(state=State.AWAITING_SPONSOR)
+    return applications.with_related().order_by("submitted_at", "pk")
+
+
+def staff_queue(user: User, filters: dict | None = None) -> QuerySet[Application]:
+    """Sponsored applications for the association, the longest-waiting first."""
+    if not is_association_staff(user):
+        return Application.objects.none()
+    filters = filters or {}
+    applications = Application.objects.exclude(
+        state__in=[State.DRAFT, State.AWAITING_SPONSOR]
+    ).filter(endorsed_at__isnull=False)
+    if filters.get("state"):
+        applications = applications.filter(state=filters["state"])
+    else:
+        applications = applications.filter(state__in=State.with_association())
+    if filters.get("country"):
+        applications = applications.filter(target_country=filters["country"])
+    if filters.get("sector"):
+        sector = filters["sector"]
+        applications = applications.filter(
+            Q(company__sector=sector) | Q(company__sector__section=sector)
+        )
+    if filters.get("sponsor_body"):
+        applications = applications.filter(sponsor_body=filters["sponsor_body"])
+    return applications.with_related().order_by("endorsed_at", "pk")
+
+
+def interlocutor_proposals(user: User) -> QuerySet[Match]:
+    return (
+        Match.objects.filter(interlocutor__user=user, status=MatchStatus.PROPOSED)
+        .select_related("application__company__sector", "application__sponsor_body")
+        .order_by("created_at")
+    )
+
+
+def interlocutor_followed(user: User) -> QuerySet[Match]:
+    return (
+        Match.objects.filter(interlocutor__user=user, status=MatchStatus.ACCEPTED)
+        .select_related("application__company__sector")
+        .order_by("-decided_at")
+    )
+
+
+def sponsor_bodies_for(company: Company) -> list[SponsorBody]:
+    """Active sponsor bodies, those covering the company's department or region first."""
+    bodies = list(SponsorBody.objects.filter(is_active=True).order_by("name"))
+    return sorted(bodies, key=lambda body: not body.covers(company.region, company.department))
+
+
+def candidate_interlocutors(application: Application) -> QuerySet[Interlocutor]:
+    """Interlocutors of corporations present in the target country, for staff to pick from.
+
+    The ranking engine comes later; for now, presence in the country, then covering it.
+    """
+    present = Presence.objects.filter(
+        corporation=OuterRef("corporation"), country=application.target_country
+    )
+    already = Match.objects.filter(application=application, interlocutor=OuterRef("pk"))
+    return (
+        Interlocutor.objects.filter(is_active=True, corporation__is_active=True)
+        .filter(Exists(present))
+        .exclude(Exists(already))
+        .select_related("user", "corporation")
+        .order_by("corporation__name", "user__last_name")
+    )

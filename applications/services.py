@@ -1,0 +1,370 @@
+"""Every write that matters in an application's life, as verbs.
+
+Each verb locks the application row, checks the transition table and the actor's permission,
+saves the new state, records an event (who, when, from, to, why) and, once the transaction has
+committed, queues the mails to the people concerned.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from corporations.enums import MatchStatus
+from corporations.models import Interlocutor, Match
+from sponsors.enums import Decision
+from sponsors.models import Endorsement, SponsorBody
+
+from .enums import Action, Outcome, State
+from .models import Application, ApplicationEvent, Company, CompanyMembership, InformationRequest
+from .workflow import TRANSITIONS, permission_for
+
+
+class WorkflowError(Exception):
+    """A move the workflow refuses; its message is shown to the user as it is."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def available_actions(user: User, application: Application) -> list[Action]:
+    """The moves this user may make on this application in its current state."""
+    return [
+        action
+        for action, (sources, _target) in TRANSITIONS.items()
+        if application.state in sources and user.has_perm(permission_for(action), application)
+    ]
+
+
+def can_rate(user: User, application: Application) -> bool:
+    return (
+        application.state == State.CLOSED
+        and application.rating is None
+        and user.has_perm("applications.rate_application", application)
+    )
+
+
+def _lock(application_id: int) -> Application:
+    return Application.objects.select_for_update().get(pk=application_id)
+
+
+def _check(
+    application: Application, action: Action, actor: User, expected_state: str | None
+) -> None:
+    sources, _target = TRANSITIONS[action]
+    if not actor.has_perm(permission_for(action), application):
+        raise WorkflowError(_("Vous n'avez pas le droit de faire cette action sur ce dossier."))
+    if (expected_state and application.state != expected_state) or application.state not in sources:
+        raise WorkflowError(
+            _(
+                "Cette action n'est plus possible : le dossier est maintenant « %(state)s ». "
+                "La page a été mise à jour, vérifiez son état avant de recommencer."
+            )
+            % {"state": application.get_state_display()}
+        )
+
+
+def _record(
+    application: Application,
+    action: Action,
+    actor: User | None,
+    *,
+    from_state: str,
+    note: str = "",
+) -> ApplicationEvent:
+    event = ApplicationEvent.objects.create(
+        application=application,
+        action=action,
+        from_state=from_state,
+        to_state=application.state,
+        actor=actor,
+        note=note,
+        created_at=timezone.now(),
+    )
+    from .tasks import send_event_notifications
+
+    transaction.on_commit(lambda: send_event_notifications.delay(event_id=event.pk))
+    return event
+
+
+def _move(
+    application: Application,
+    action: Action,
+    actor: User,
+    *,
+    note: str = "",
+    fields: tuple[str, ...] = (),
+) -> ApplicationEvent:
+    """Apply the table's target state and save only what changed, then record the event."""
+    from_state = application.state
+    _sources, target = TRANSITIONS[action]
+    now = timezone.now()
+    application.state = target
+    application.state_changed_at = now
+    application.updated_at = now
+    application.save(update_fields=["state", "state_changed_at", "updated_at", *fields])
+    return _record(application, action, actor, from_state=from_state, note=note)
+
+
+# --- Company -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_company(user: User, **fields) -> Company:
+    company = Company.objects.create(**fields)
+    CompanyMembership.objects.create(user=user, company=company)
+    return company
+
+
+# --- Drafts ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_draft(actor: User, company: Company, **fields) -> Application:
+    application = Application.objects.create(company=company, created_by=actor, **fields)
+    ApplicationEvent.objects.create(
+        application=application,
+        action=Action.CREATE,
+        from_state="",
+        to_state=State.DRAFT,
+        actor=actor,
+        created_at=application.created_at,
+    )
+    return application
+
+
+def missing_for_submission(application: Application) -> list[str]:
+    """What the SME still has to fill in before the application can go to its sponsor."""
+    missing = []
+    if not application.support_kinds:
+        missing.append(_("au moins un type d'appui"))
+    if not application.maturity:
+        missing.append(_("la maturité du projet"))
+    if len(application.description.strip()) < 20:
+        missing.append(_("une description du projet (20 caractères au moins)"))
+    if application.wants_hosting and not application.hosting_desks:
+        missing.append(_("le nombre de postes de travail à héberger"))
+    return missing
+
+
+# --- The workflow's verbs ----------------------------------------------------------------
+
+
+@transaction.atomic
+def submit(
+    application_id: int,
+    actor: User,
+    *,
+    sponsor_body: SponsorBody,
+    expected_state: str | None = None,
+) -> Application:
+    application = _lock(application_id)
+    _check(application, Action.SUBMIT, actor, expected_state)
+    missing = missing_for_submission(application)
+    if missing:
+        raise WorkflowError(
+            _("Avant de soumettre la demande, complétez : %(missing)s.")
+            % {"missing": ", ".join(str(item) for item in missing)}
+        )
+    if not sponsor_body.is_active:
+        raise WorkflowError(_("Cet organisme parrain n'accepte plus de demandes."))
+    application.sponsor_body = sponsor_body
+    application.submitted_at = timezone.now()
+    _move(application, Action.SUBMIT, actor, fields=("sponsor_body", "submitted_at"))
+    return application
+
+
+@transaction.atomic
+def endorse(
+    application_id: int, actor: User, *, note: str = "", expected_state: str | None = None
+) -> Application:
+    application = _lock(application_id)
+    _check(application, Action.ENDORSE, actor, expected_state)
+    Endorsement.objects.create(
+        application=application,
+        sponsor_body_id=application.sponsor_body_id,
+        advisor=actor,
+        decision=Decision.ENDORSED,
+        reason=note,
+    )
+    application.endorsed_at = timezone.now()
+    _move(application, Action.ENDORSE, actor, note=note, fields=("endorsed_at",))
+    return application
+
+
+@transaction.atomic
+def decline_endorsement(
+    application_id: int, actor: User, *, reason: str, expected_state: str | None = None
+) -> Application:
+    application = _lock(application_id)
+    _check(application, Action.DECLINE_ENDORSEMENT, actor, expected_state)
+    _require(reason, _("Indiquez à la PME le motif du refus de parrainage."))
+    Endorsement.objects.create(
+        application=application,
+        sponsor_body_id=application.sponsor_body_id,
+        advisor=actor,
+        decision=Decision.DECLINED,
+        reason=reason,
+    )
+    _move(application, Action.DECLINE_ENDORSEMENT, actor, note=reason)
+    return application
+
+
+@transaction.atomic
+def request_information(
+    application_id: int, actor: User, *, question: str, expected_state: str | None = None
+) -> Application:
+    application = _lock(application_id)
+    _check(application, Action.REQUEST_INFORMATION, actor, expected_state)
+    _require(question, _("Écrivez la question à poser à la PME."))
+    InformationRequest.objects.create(application=application, question=question, asked_by=actor)
+    _move(application, Action.REQUEST_INFORMATION, actor, note=question)
+    return application
+
+
+@transaction.atomic
+def answer_information(
+    application_id: int, actor: User, *, answer: str, expected_state: str | None = None
+) -> Application:
+    application = _lock(application_id)
+    _check(application, Action.ANSWER_INFORMATION, actor, expected_state)
+    _require(answer, _("Écrivez votre réponse."))
+    InformationRequest.objects.filter(application=application, answered_at__isnull=True).update(
+        answer=answer, answered_by=actor, answered_at=timezone.now()
+    )
+    _move(application, Action.ANSWER_INFORMATION, actor, note=answer)
+    return application
+
+
+@transaction.atomic
+def propose(
+    application_id: int,
+    actor: User,
+    *,
+    interlocutor: Interlocutor,
+    note: str = "",
+    expected_state: str | None = None,
+) -> Match:
+    application = _lock(application_id)
+    _check(application, Action.PROPOSE, actor, expected_state)
+    if not (interlocutor.is_active and interlocutor.corporation.is_active):
+        raise WorkflowError(_("Ce correspondant n'accepte pas de dossiers en ce moment."))
+    if application.matches.filter(interlocutor=interlocutor).exists():
+        raise WorkflowError(_("Ce dossier a déjà été proposé à ce correspondant."))
+    match = Match.objects.create(
+        application=application, interlocutor=interlocutor, proposed_by=actor, note=note
+    )
+    message = _("Proposée à %(person)s (%(corporation)s).") % {
+        "person": interlocutor.user,
+        "corporation": interlocutor.corporation,
+    }
+    _move(application, Action.PROPOSE, actor, note=f"{message}\n{note}".strip())
+    return match
+
+
+def _live_match(application: Application, status: str) -> Match:
+    return application.matches.select_for_update().get(status=status)
+
+
+@transaction.atomic
+def accept_match(
+    application_id: int, actor: User, *, note: str = "", expected_state: str | None = None
+) -> Application:
+    application = _lock(application_id)
+    _check(application, Action.ACCEPT_MATCH, actor, expected_state)
+    match = _live_match(application, MatchStatus.PROPOSED)
+    match.status = MatchStatus.ACCEPTED
+    match.decision_reason = note
+    match.decided_at = timezone.now()
+    match.save(update_fields=["status", "decision_reason", "decided_at"])
+    _move(application, Action.ACCEPT_MATCH, actor, note=note)
+    return application
+
+
+@transaction.atomic
+def decline_match(
+    application_id: int, actor: User, *, reason: str, expected_state: str | None = None
+) -> Application:
+    application = _lock(application_id)
+    _check(application, Action.DECLINE_MATCH, actor, expected_state)
+    _require(reason, _("Indiquez pourquoi vous déclinez ce dossier."))
+    match = _live_match(application, MatchStatus.PROPOSED)
+    match.status = MatchStatus.DECLINED
+    match.decision_reason = reason
+    match.decided_at = timezone.now()
+    match.save(update_fields=["status", "decision_reason", "decided_at"])
+    _move(application, Action.DECLINE_MATCH, actor, note=reason)
+    return application
+
+
+@transaction.atomic
+def reject(
+    application_id: int, actor: User, *, reason: str, expected_state: str | None = None
+) -> Application:
+    application = _lock(application_id)
+    _check(application, Action.REJECT, actor, expected_state)
+    _require(reason, _("Indiquez à la PME le motif du refus."))
+    application.closed_at = timezone.now()
+    _move(application, Action.REJECT, actor, note=reason, fields=("closed_at",))
+    return application
+
+
+@transaction.atomic
+def withdraw(
+    application_id: int, actor: User, *, reason: str = "", expected_state: str | None = None
+) -> Application:
+    application = _lock(application_id)
+    _check(application, Action.WITHDRAW, actor, expected_state)
+    application.matches.filter(status=MatchStatus.PROPOSED).update(
+        status=MatchStatus.CANCELLED, decided_at=timezone.now()
+    )
+    application.closed_at = timezone.now()
+    _move(application, Action.WITHDRAW, actor, note=reason, fields=("closed_at",))
+    return application
+
+
+@transaction.atomic
+def close(
+    application_id: int,
+    actor: User,
+    *,
+    outcome: Outcome,
+    note: str = "",
+    expected_state: str | None = None,
+) -> Application:
+    application = _lock(application_id)
+    _check(application, Action.CLOSE, actor, expected_state)
+    application.outcome = outcome
+    application.closed_at = timezone.now()
+    label = Outcome(outcome).label
+    _move(
+        application,
+        Action.CLOSE,
+        actor,
+        note=f"{label}. {note}".strip() if note else str(label),
+        fields=("outcome", "closed_at"),
+    )
+    return application
+
+
+@transaction.atomic
+def rate(application_id: int, actor: User, *, rating: int, comment: str = "") -> Application:
+    """The SME rates the support once the accompaniment is closed (once)."""
+    application = _lock(application_id)
+    if not actor.has_perm("applications.rate_application", application):
+        raise WorkflowError(_("Vous n'avez pas le droit de faire cette action sur ce dossier."))
+    if application.state != State.CLOSED or application.rating is not None:
+        raise WorkflowError(_("Cet accompagnement ne peut pas (ou plus) être évalué."))
+    if not 1 <= rating <= 5:
+        raise WorkflowError(_("La note va de 1 à 5."))
+    application.rating = rating
+    application.rating_comment = comment
+    application.save(update_fields=["rating", "rating_comment", "updated_at"])
+    _record(application, Action.RATE, actor, from_state=application.state, note=comment)
+    return application
+
+
+def _require(text: str, message: str) -> None:
+    if not text or not text.strip():
+        raise WorkflowError(message)

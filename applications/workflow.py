@@ -1,0 +1,43 @@
+"""The transition table: for each action, the states it may start from and the state it leads to.
+
+This is the one place that says which moves an application's life allows. Who may make a move
+is in `rules.py` (the permission named `applications.<action>_application`).
+"""
+
+from .enums import Action, State
+
+
+TRANSITIONS: dict[Action, tuple[frozenset[State], State]] = {
+    Action.SUBMIT: (frozenset({State.DRAFT}), State.AWAITING_SPONSOR),
+    Action.ENDORSE: (frozenset({State.AWAITING_SPONSOR}), State.IN_REVIEW),
+    # A declined sponsorship goes back to the SME, with the reason, to amend or re-address.
+    Action.DECLINE_ENDORSEMENT: (frozenset({State.AWAITING_SPONSOR}), State.DRAFT),
+    Action.REQUEST_INFORMATION: (frozenset({State.IN_REVIEW}), State.AWAITING_INFORMATION),
+    Action.ANSWER_INFORMATION: (frozenset({State.AWAITING_INFORMATION}), State.IN_REVIEW),
+    Action.PROPOSE: (frozenset({State.IN_REVIEW}), State.PROPOSED),
+    Action.ACCEPT_MATCH: (frozenset({State.PROPOSED}), State.ACCOMPANIED),
+    # A declined proposal goes back to the association for another match.
+    Action.DECLINE_MATCH: (frozenset({State.PROPOSED}), State.IN_REVIEW),
+    Action.REJECT: (frozenset({State.IN_REVIEW, State.AWAITING_INFORMATION}), State.REJECTED),
+    Action.WITHDRAW: (
+        frozenset(
+            {
+                State.AWAITING_SPONSOR,
+                State.IN_REVIEW,
+                State.AWAITING_INFORMATION,
+                State.PROPOSED,
+            }
+        ),
+        State.WITHDRAWN,
+    ),
+    Action.CLOSE: (frozenset({State.ACCOMPANIED}), State.CLOSED),
+}
+
+
+def permission_for(action: Action) -> str:
+    return f"applications.{action.value}_application"
+
+
+def allowed_from(state: str) -> list[Action]:
+    """The actions whose table entry starts from `state`."""
+    return [action for action, (sources, _target) in TRANSITIONS.items() if state in sources]

@@ -1,0 +1,1 @@
+"""Corporations: member corporations, their presences, interlocutors, hosting offers, matches."""

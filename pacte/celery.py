@@ -1,0 +1,11 @@
+"""The Celery application: configured from Django settings, tasks discovered in each app."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pacte.settings")
+
+app = Celery("pacte")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

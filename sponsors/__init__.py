@@ -1,0 +1,1 @@
+"""Sponsors: the CCIs and local CCE committees, their advisors and their endorsements."""
