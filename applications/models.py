@@ -67,6 +67,12 @@ class Company(models.Model):
         unique=True,
         validators=[validate_siren],
         help_text=_("9 chiffres, sans espace."),
+        error_messages={
+            "unique": _(
+                "Cette entreprise est déjà inscrite sur le portail. Demandez à l'un de ses "
+                "utilisateurs de vous y ajouter."
+            )
+        },
     )
     sector = models.ForeignKey(
         Sector,

@@ -1,16 +1,18 @@
 """Reads of applications scoped to the user who asks: what each role may see, and its queues."""
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django_countries.fields import Country
 
 from accounts.models import User
 from accounts.rules import is_association_staff
 from corporations.enums import MatchStatus
 from corporations.models import Interlocutor, Match, Presence
-from sponsors.models import SponsorBody
+from sponsors.enums import Decision
+from sponsors.models import Endorsement, SponsorBody
 from sponsors.rules import advisor_body_id
 
-from .enums import State
-from .models import Application, Company
+from .enums import Action, State
+from .models import Application, ApplicationEvent, Company
 from .rules import company_id_of
 
 
@@ -120,3 +122,41 @@ def candidate_interlocutors(application: Application) -> QuerySet[Interlocutor]:
         .select_related("user", "corporation")
         .order_by("corporation__name", "user__last_name")
     )
+
+
+def last_declines(application_ids: set[int]) -> dict[int, Endorsement]:
+    """The latest declined endorsement of each given application, in one query."""
+    if not application_ids:
+        return {}
+    declines = Endorsement.objects.filter(
+        application_id__in=application_ids, decision=Decision.DECLINED
+    ).order_by("application_id", "-created_at", "-pk")
+    latest: dict[int, Endorsement] = {}
+    for endorsement in declines:
+        latest.setdefault(endorsement.application_id, endorsement)
+    return latest
+
+
+# Notes on these events are between the association and the corporations.
+_MATCH_ACTIONS = {Action.PROPOSE, Action.DECLINE_MATCH}
+
+
+def timeline(user: User, application: Application) -> list[ApplicationEvent]:
+    """The application's events as this user may read them, oldest first."""
+    events = list(application.events.select_related("actor"))
+    sees_matching = is_association_staff(user) or getattr(user, "interlocutor", None) is not None
+    if not sees_matching:
+        for event in events:
+            if event.action in _MATCH_ACTIONS:
+                event.note = ""
+    return events
+
+
+def staff_queue_countries() -> list[tuple[str, str]]:
+    """The target countries of the applications in the association's hands, for the filter."""
+    codes = (
+        Application.objects.filter(state__in=State.with_association())
+        .values_list("target_country", flat=True)
+        .distinct()
+    )
+    return sorted(((code, str(Country(code).name)) for code in codes), key=lambda item: item[1])

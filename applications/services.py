@@ -368,3 +368,19 @@ def rate(application_id: int, actor: User, *, rating: int, comment: str = "") ->
 def _require(text: str, message: str) -> None:
     if not text or not text.strip():
         raise WorkflowError(message)
+
+
+# The verbs the generic action page may call, by action name.
+VERBS = {
+    Action.ENDORSE: endorse,
+    Action.DECLINE_ENDORSEMENT: decline_endorsement,
+    Action.REQUEST_INFORMATION: request_information,
+    Action.ANSWER_INFORMATION: answer_information,
+    Action.PROPOSE: propose,
+    Action.ACCEPT_MATCH: accept_match,
+    Action.DECLINE_MATCH: decline_match,
+    Action.REJECT: reject,
+    Action.WITHDRAW: withdraw,
+    Action.CLOSE: close,
+    Action.RATE: rate,
+}

@@ -6,7 +6,6 @@ is in `rules.py` (the permission named `applications.<action>_application`).
 
 from .enums import Action, State
 
-
 TRANSITIONS: dict[Action, tuple[frozenset[State], State]] = {
     Action.SUBMIT: (frozenset({State.DRAFT}), State.AWAITING_SPONSOR),
     Action.ENDORSE: (frozenset({State.AWAITING_SPONSOR}), State.IN_REVIEW),

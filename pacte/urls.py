@@ -3,6 +3,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from applications import views as application_views
+
 urlpatterns = [
+    path("", application_views.home, name="home"),
+    path("comptes/", include("accounts.urls")),
+    path("demandes/", include("applications.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

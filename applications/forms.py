@@ -1,0 +1,375 @@
+"""Forms for companies, applications and each workflow action."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from corporations.models import Interlocutor
+from sponsors.models import SponsorBody
+
+from .enums import Action, Outcome, State, SupportKind
+from .geography import DEPARTMENT_REGION, REGION_NAMES
+from .models import Application, Company, Sector
+from .validators import validate_siren
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CompanyForm(forms.ModelForm):
+    # Wider than the 9 digits: people often type the SIREN with spaces, as on a Kbis extract.
+    siren = forms.CharField(
+        label=_("SIREN"),
+        max_length=15,
+        help_text=_("9 chiffres, tels qu'ils figurent sur votre extrait Kbis."),
+    )
+
+    class Meta:
+        model = Company
+        fields = [
+            "legal_name",
+            "siren",
+            "sector",
+            "headcount",
+            "turnover",
+            "region",
+            "department",
+            "website",
+            "export_experience",
+        ]
+        widgets = {"website": forms.URLInput(attrs={"placeholder": "https://"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].queryset = Sector.objects.filter(section__isnull=False)
+        self.fields["siren"].widget.attrs.update(
+            {"inputmode": "numeric", "autocomplete": "off", "maxlength": 11}
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_siren(self):
+        siren = "".join(self.cleaned_data["siren"].split())
+        validate_siren(siren)
+        return siren
+
+    def clean(self):
+        cleaned = super().clean()
+        region, department = cleaned.get("region"), cleaned.get("department")
+        if region and department and DEPARTMENT_REGION.get(department) != region:
+            self.add_error(
+                "department",
+                _("Ce département n'est pas dans la région %(region)s.")
+                % {"region": REGION_NAMES.get(region, region)},
+            )
+        return cleaned
+
+
+class ApplicationForm(forms.ModelForm):
+    """The SME's application; a draft may be saved before everything is filled in."""
+
+    support_kinds = forms.MultipleChoiceField(
+        label=_("Appui demandé"),
+        choices=SupportKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choisissez au moins un type d'appui.")},
+        help_text=_("Un grand groupe peut apporter plusieurs appuis à la fois."),
+    )
+
+    class Meta:
+        model = Application
+        fields = [
+            "target_country",
+            "target_city",
+            "support_kinds",
+            "maturity",
+            "description",
+            "hosting_desks",
+            "hosting_vie_count",
+            "hosting_start_date",
+            "hosting_budget",
+        ]
+        widgets = {
+            "hosting_start_date": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["support_kinds"] = [kind.value for kind in self.instance.support_kinds]
+        self.fields["target_country"].error_messages["required"] = _(
+            "Choisissez le pays cible de votre projet."
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Votre projet"),
+                Div(
+                    Div("target_country", css_class="col-md-6"),
+                    Div("target_city", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                "support_kinds",
+                "maturity",
+                "description",
+            ),
+            Fieldset(
+                _("Hébergement (si vous le demandez)"),
+                HTML(
+                    '<p class="text-body-secondary small">'
+                    + str(
+                        _(
+                            "Des postes dans les bureaux d'un grand groupe, parfois à prix "
+                            "coûtant, pour vos salariés ou vos VIE."
+                        )
+                    )
+                    + "</p>"
+                ),
+                Div(
+                    Div(Field("hosting_desks", min=1), css_class="col-md-3"),
+                    Div(Field("hosting_vie_count", min=0), css_class="col-md-3"),
+                    Div("hosting_start_date", css_class="col-md-3"),
+                    Div(Field("hosting_budget", min=0), css_class="col-md-3"),
+                    css_class="row",
+                ),
+            ),
+        )
+
+    def clean_hosting_start_date(self):
+        start = self.cleaned_data.get("hosting_start_date")
+        if start and start < timezone.localdate():
+            raise ValidationError(_("La date de début ne peut pas être dans le passé."))
+        return start
+
+    def clean(self):
+        cleaned = super().clean()
+        kinds = cleaned.get("support_kinds") or []
+        if SupportKind.HOSTING in kinds:
+            if not cleaned.get("hosting_desks"):
+                self.add_error(
+                    "hosting_desks",
+                    _("Indiquez combien de postes de travail vous souhaitez faire héberger."),
+                )
+            desks, vie = cleaned.get("hosting_desks") or 0, cleaned.get("hosting_vie_count") or 0
+            if desks and vie > desks:
+                self.add_error(
+                    "hosting_vie_count",
+                    _("Le nombre de VIE ne peut pas dépasser le nombre de postes."),
+                )
+        return cleaned
+
+    def save(self, commit=True):
+        kinds = set(self.cleaned_data.get("support_kinds") or [])
+        self.instance.wants_advice = SupportKind.ADVICE in kinds
+        self.instance.wants_hosting = SupportKind.HOSTING in kinds
+        self.instance.wants_commercial = SupportKind.COMMERCIAL in kinds
+        if not self.instance.wants_hosting:
+            for field in ("hosting_desks", "hosting_vie_count", "hosting_start_date"):
+                setattr(self.instance, field, None)
+            self.instance.hosting_budget = None
+        return super().save(commit=commit)
+
+
+class SponsorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, body):
+        return f"{body.name} ({body.get_kind_display()})"
+
+
+class SubmitForm(forms.Form):
+    """Pick the sponsor body and send the application to it."""
+
+    sponsor_body = SponsorChoiceField(
+        label=_("Organisme parrain"),
+        queryset=SponsorBody.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez l'organisme qui parrainera votre demande.")},
+    )
+    expected_state = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, bodies: list[SponsorBody], **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["sponsor_body"]
+        field.queryset = SponsorBody.objects.filter(pk__in=[body.pk for body in bodies])
+        # Keep the order given (bodies covering the company's region first).
+        field.choices = [(body.pk, field.label_from_instance(body)) for body in bodies]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+# --- Workflow action forms: one per action, each with the state the user saw. -------------
+
+
+class ActionForm(forms.Form):
+    expected_state = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, application: Application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.application = application
+        self.fields["expected_state"].initial = application.state
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["expected_state"] = data.get("expected_state") or None
+        return data
+
+
+def _text(label, *, required: bool, help_text: str = "", required_message: str = ""):
+    field = forms.CharField(
+        label=label,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=help_text,
+    )
+    if required_message:
+        field.error_messages["required"] = required_message
+    return field
+
+
+class EndorseForm(ActionForm):
+    note = _text(_("Commentaire pour l'équipe Pacte PME (facultatif)"), required=False)
+
+
+class DeclineEndorsementForm(ActionForm):
+    reason = _text(
+        _("Motif du refus"),
+        required=True,
+        help_text=_("La PME le verra et pourra corriger sa demande."),
+        required_message=_("Indiquez à la PME le motif du refus de parrainage."),
+    )
+
+
+class RequestInformationForm(ActionForm):
+    question = _text(
+        _("Question à la PME"),
+        required=True,
+        help_text=_("Le délai d'instruction est suspendu jusqu'à sa réponse."),
+        required_message=_("Écrivez la question à poser à la PME."),
+    )
+
+
+class AnswerInformationForm(ActionForm):
+    answer = _text(_("Votre réponse"), required=True, required_message=_("Écrivez votre réponse."))
+
+
+class InterlocutorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, interlocutor):
+        title = f", {interlocutor.job_title}" if interlocutor.job_title else ""
+        return f"{interlocutor.corporation} — {interlocutor.user}{title}"
+
+
+class ProposeForm(ActionForm):
+    interlocutor = InterlocutorChoiceField(
+        label=_("Correspondant"),
+        queryset=Interlocutor.objects.none(),
+        error_messages={"required": _("Choisissez le correspondant à qui proposer le dossier.")},
+    )
+    note = _text(_("Message au correspondant (facultatif)"), required=False)
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .selectors import candidate_interlocutors
+
+        self.fields["interlocutor"].queryset = (
+            candidates if candidates is not None else candidate_interlocutors(self.application)
+        )
+
+
+class AcceptMatchForm(ActionForm):
+    note = _text(_("Message à la PME et à l'équipe (facultatif)"), required=False)
+
+
+class DeclineMatchForm(ActionForm):
+    reason = _text(
+        _("Motif"),
+        required=True,
+        help_text=_("Le dossier revient à l'équipe Pacte PME pour une autre mise en relation."),
+        required_message=_("Indiquez pourquoi vous déclinez ce dossier."),
+    )
+
+
+class RejectForm(ActionForm):
+    reason = _text(
+        _("Motif du refus"),
+        required=True,
+        required_message=_("Indiquez à la PME le motif du refus."),
+    )
+
+
+class WithdrawForm(ActionForm):
+    reason = _text(_("Pourquoi retirez-vous votre demande ? (facultatif)"), required=False)
+
+
+class CloseForm(ActionForm):
+    outcome = forms.ChoiceField(
+        label=_("Résultat de l'accompagnement"),
+        choices=[("", "---------"), *Outcome.choices],
+        error_messages={"required": _("Choisissez le résultat de l'accompagnement.")},
+    )
+    note = _text(_("Commentaire (facultatif)"), required=False)
+
+
+class RateForm(ActionForm):
+    rating = forms.TypedChoiceField(
+        label=_("Votre note"),
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez une note de 1 à 5.")},
+        help_text=_("5 : très satisfait ; 1 : pas du tout satisfait."),
+    )
+    comment = _text(_("Commentaire (facultatif)"), required=False)
+
+    def service_kwargs(self) -> dict:
+        return {"rating": self.cleaned_data["rating"], "comment": self.cleaned_data["comment"]}
+
+
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    Action.ENDORSE: EndorseForm,
+    Action.DECLINE_ENDORSEMENT: DeclineEndorsementForm,
+    Action.REQUEST_INFORMATION: RequestInformationForm,
+    Action.ANSWER_INFORMATION: AnswerInformationForm,
+    Action.PROPOSE: ProposeForm,
+    Action.ACCEPT_MATCH: AcceptMatchForm,
+    Action.DECLINE_MATCH: DeclineMatchForm,
+    Action.REJECT: RejectForm,
+    Action.WITHDRAW: WithdrawForm,
+    Action.CLOSE: CloseForm,
+    Action.RATE: RateForm,
+}
+
+
+class StaffQueueFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("État"),
+        required=False,
+        choices=[
+            ("", _("Tous les dossiers en cours")),
+            *[(s.value, s.label) for s in State if s not in (State.DRAFT,)],
+        ],
+    )
+    country = forms.ChoiceField(label=_("Pays cible"), required=False)
+    sector = forms.ModelChoiceField(
+        label=_("Secteur"), required=False, queryset=Sector.objects.all(), empty_label=_("Tous")
+    )
+    sponsor_body = forms.ModelChoiceField(
+        label=_("Parrain"),
+        required=False,
+        queryset=SponsorBody.objects.all(),
+        empty_label=_("Tous"),
+    )
+
+    def __init__(self, *args, countries=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("Tous")), *countries]

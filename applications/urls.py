@@ -1,0 +1,22 @@
+"""URLs of the applications app (French paths: the portal is French first)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "applications"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("entreprise/nouvelle/", views.company_create, name="company_create"),
+    path("entreprise/", views.company_edit, name="company_edit"),
+    path("nouvelle/", views.application_create, name="create"),
+    path("<int:pk>/", views.application_detail, name="detail"),
+    path("<int:pk>/modifier/", views.application_edit, name="edit"),
+    path("<int:pk>/supprimer/", views.application_delete, name="delete"),
+    path("<int:pk>/soumettre/", views.application_submit, name="submit"),
+    path("<int:pk>/action/<slug:action>/", views.application_action, name="action"),
+    path("parrainage/", views.sponsor_queue, name="sponsor_queue"),
+    path("instruction/", views.staff_queue, name="staff_queue"),
+    path("correspondant/", views.interlocutor_queue, name="interlocutor_queue"),
+]

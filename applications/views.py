@@ -1,0 +1,388 @@
+"""Pages of the portal around applications: the SME's, the sponsor's, the association's and the
+interlocutor's, plus the home page that sends each person to their own."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.enums import Role
+from accounts.roles import role_of
+from corporations.enums import MatchStatus
+from corporations.models import HostingOffer, Presence
+from sponsors.enums import Decision
+
+from . import selectors, services
+from .enums import Action, State
+from .forms import (
+    ACTION_FORMS,
+    ApplicationForm,
+    CompanyForm,
+    ProposeForm,
+    StaffQueueFilterForm,
+    SubmitForm,
+)
+from .models import Application
+from .services import WorkflowError
+
+ROLE_HOME = {
+    Role.COMPANY: "applications:dashboard",
+    Role.ADVISOR: "applications:sponsor_queue",
+    Role.STAFF: "applications:staff_queue",
+    Role.INTERLOCUTOR: "applications:interlocutor_queue",
+}
+
+
+def home(request):
+    role = role_of(request.user)
+    if role is not None:
+        return redirect(ROLE_HOME[role])
+    if request.user.is_authenticated:
+        return redirect("applications:company_create")
+    return render(request, "home.html")
+
+
+# --- The company -------------------------------------------------------------------------
+
+
+@login_required
+def company_create(request):
+    if role_of(request.user) is not None:
+        messages.info(request, _("Votre compte est déjà rattaché à une organisation."))
+        return redirect("home")
+    form = CompanyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        company = services.create_company(request.user, **form.cleaned_data)
+        messages.success(
+            request,
+            _("%(company)s est enregistrée. Vous pouvez déposer votre première demande.")
+            % {"company": company},
+        )
+        return redirect("applications:create")
+    return render(request, "applications/company_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def company_edit(request):
+    company = selectors.company_of(request.user)
+    if company is None:
+        return redirect("home")
+    form = CompanyForm(request.POST or None, instance=company)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Les informations de l'entreprise sont enregistrées."))
+        return redirect("applications:dashboard")
+    members = company.memberships.select_related("user").order_by("user__last_name")
+    return render(
+        request,
+        "applications/company_form.html",
+        {"form": form, "company": company, "members": members},
+    )
+
+
+# --- The SME's applications ---------------------------------------------------------------
+
+
+@login_required
+def dashboard(request):
+    company = selectors.company_of(request.user)
+    if company is None:
+        return redirect("home")
+    applications = list(selectors.company_applications(company))
+    declined = selectors.last_declines({a.pk for a in applications if a.state == State.DRAFT})
+    for application in applications:
+        application.last_decline = declined.get(application.pk)
+    return render(
+        request,
+        "applications/dashboard.html",
+        {"company": company, "applications": applications},
+    )
+
+
+@login_required
+@permission_required("applications.add_application", raise_exception=True)
+def application_create(request):
+    company = selectors.company_of(request.user)
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.instance.company = company
+        fields = {name: getattr(form.save(commit=False), name) for name in _draft_fields()}
+        application = services.create_draft(request.user, company, **fields)
+        return _after_draft_saved(request, application)
+    return render(request, "applications/application_form.html", {"form": form})
+
+
+def _draft_fields() -> list[str]:
+    return [
+        "target_country",
+        "target_city",
+        "wants_advice",
+        "wants_hosting",
+        "wants_commercial",
+        "maturity",
+        "description",
+        "hosting_desks",
+        "hosting_vie_count",
+        "hosting_start_date",
+        "hosting_budget",
+    ]
+
+
+def _after_draft_saved(request, application):
+    if "continue" in request.POST:
+        return redirect("applications:submit", pk=application.pk)
+    messages.success(
+        request,
+        _("Brouillon enregistré. Vous pouvez y revenir à tout moment avant de le soumettre."),
+    )
+    return redirect(application)
+
+
+def _get_visible(request, pk) -> Application:
+    """The application if this user may see it; a 404 otherwise, never a hint it exists."""
+    return get_object_or_404(selectors.visible_applications(request.user), pk=pk)
+
+
+@login_required
+def application_edit(request, pk):
+    application = _get_visible(request, pk)
+    if not request.user.has_perm("applications.change_application", application):
+        if application.state != State.DRAFT and request.user.has_perm(
+            "applications.submit_application", application
+        ):
+            messages.warning(
+                request, _("Cette demande a été soumise : elle n'est plus modifiable.")
+            )
+            return redirect(application)
+        raise PermissionDenied
+    form = ApplicationForm(request.POST or None, instance=application)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return _after_draft_saved(request, application)
+    return render(
+        request, "applications/application_form.html", {"form": form, "application": application}
+    )
+
+
+@login_required
+@require_POST
+def application_delete(request, pk):
+    application = _get_visible(request, pk)
+    if not request.user.has_perm("applications.delete_application", application):
+        raise PermissionDenied
+    application.delete()
+    messages.success(request, _("Le brouillon a été supprimé."))
+    return redirect("applications:dashboard")
+
+
+@login_required
+def application_submit(request, pk):
+    application = _get_visible(request, pk)
+    if not request.user.has_perm("applications.submit_application", application):
+        raise PermissionDenied
+    if application.state != State.DRAFT:
+        messages.info(request, _("Cette demande a déjà été soumise."))
+        return redirect(application)
+    bodies = selectors.sponsor_bodies_for(application.company)
+    initial = {"expected_state": application.state}
+    if application.sponsor_body_id:
+        initial["sponsor_body"] = application.sponsor_body_id
+    form = SubmitForm(request.POST or None, bodies=bodies, initial=initial)
+    missing = services.missing_for_submission(application)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit(
+                application.pk,
+                request.user,
+                sponsor_body=form.cleaned_data["sponsor_body"],
+                expected_state=form.cleaned_data["expected_state"] or None,
+            )
+        except WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Votre demande est envoyée à %(body)s pour parrainage. Vous serez prévenu "
+                    "par e-mail de sa décision."
+                )
+                % {"body": form.cleaned_data["sponsor_body"]},
+            )
+            return redirect(application)
+    covering = {
+        body.pk
+        for body in bodies
+        if body.covers(application.company.region, application.company.department)
+    }
+    return render(
+        request,
+        "applications/application_submit.html",
+        {"application": application, "form": form, "missing": missing, "covering": covering},
+    )
+
+
+@login_required
+def application_detail(request, pk, action_form=None):
+    application = _get_visible(request, pk)
+    return render(
+        request,
+        "applications/application_detail.html",
+        _detail_context(request, application, action_form),
+    )
+
+
+def _detail_context(request, application, action_form=None) -> dict:
+    user = request.user
+    actions = services.available_actions(user, application)
+    if services.can_rate(user, application):
+        actions.append(Action.RATE)
+    forms = {}
+    for action in actions:
+        if action == Action.SUBMIT:
+            continue
+        if action_form is not None and action_form[0] == action:
+            forms[action] = action_form[1]
+        elif action == Action.PROPOSE:
+            forms[action] = ProposeForm(application=application)
+        else:
+            forms[action] = ACTION_FORMS[action](application=application)
+    is_staff = user.has_perm("accounts.view_staff_queue")
+    context = {
+        "application": application,
+        "actions": actions,
+        "action_forms": [(action, Action(action).label, form) for action, form in forms.items()],
+        "open_action": action_form[0] if action_form else None,
+        "events": selectors.timeline(user, application),
+        "information_requests": application.information_requests.select_related("asked_by"),
+        "endorsements": application.endorsements.select_related("advisor", "sponsor_body"),
+        "is_staff_view": is_staff,
+        "can_edit": user.has_perm("applications.change_application", application),
+        "can_submit": Action.SUBMIT in actions,
+    }
+    if is_staff:
+        context["matches"] = application.matches.select_related(
+            "interlocutor__user", "interlocutor__corporation"
+        )
+    context["current_match"] = (
+        application.matches.filter(status=MatchStatus.ACCEPTED)
+        .select_related("interlocutor__user", "interlocutor__corporation")
+        .first()
+    )
+    if is_staff and Action.PROPOSE in actions:
+        context["presences"] = (
+            Presence.objects.filter(country=application.target_country)
+            .select_related("corporation")
+            .prefetch_related("sectors")
+            .order_by("corporation__name", "city")
+        )
+        context["hosting_offers"] = HostingOffer.objects.filter(
+            country=application.target_country
+        ).select_related("corporation")
+    if application.state == State.DRAFT:
+        context["last_decline"] = application.endorsements.filter(
+            decision=Decision.DECLINED
+        ).first()
+    return context
+
+
+@login_required
+def application_action(request, pk, action):
+    """One workflow move (POST): validate its form, call its service, say what happened."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if action not in ACTION_FORMS:
+        raise Http404
+    application = _get_visible(request, pk)
+    form = ACTION_FORMS[action](request.POST, application=application)
+    if not form.is_valid():
+        # Keep what the user typed and show the errors where they typed it.
+        context = _detail_context(request, application, (action, form))
+        if action not in context["actions"]:
+            messages.error(request, _("Cette action n'est plus possible sur ce dossier."))
+            return redirect(application)
+        return render(request, "applications/application_detail.html", context, status=400)
+    verb = services.VERBS[action]
+    try:
+        verb(application.pk, request.user, **form.service_kwargs())
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, SUCCESS_MESSAGES[action])
+    if not selectors.visible_applications(request.user).filter(pk=pk).exists():
+        # The move took the application out of this user's sight (a declined proposal).
+        return redirect("home")
+    return redirect(application)
+
+
+SUCCESS_MESSAGES = {
+    Action.ENDORSE: _("Demande parrainée : elle part en instruction chez Pacte PME."),
+    Action.DECLINE_ENDORSEMENT: _("Parrainage refusé : la PME en est informée avec votre motif."),
+    Action.REQUEST_INFORMATION: _(
+        "Question envoyée à la PME. Le délai d'instruction est suspendu."
+    ),
+    Action.ANSWER_INFORMATION: _("Réponse envoyée à l'équipe Pacte PME."),
+    Action.PROPOSE: _("Dossier proposé au correspondant."),
+    Action.ACCEPT_MATCH: _("Vous accompagnez désormais cette PME."),
+    Action.DECLINE_MATCH: _("Proposition déclinée : le dossier revient à l'équipe Pacte PME."),
+    Action.REJECT: _("Demande refusée : la PME en est informée avec votre motif."),
+    Action.WITHDRAW: _("Votre demande est retirée."),
+    Action.CLOSE: _("Accompagnement clôturé."),
+    Action.RATE: _("Merci pour votre évaluation."),
+}
+
+
+# --- Queues ------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("sponsors.view_sponsor_queue", raise_exception=True)
+def sponsor_queue(request):
+    show_all = request.GET.get("tous") == "1"
+    applications = selectors.sponsor_queue(request.user, pending_only=not show_all)
+    body = request.user.advisor_membership.sponsor_body
+    return render(
+        request,
+        "applications/sponsor_queue.html",
+        {"applications": applications, "show_all": show_all, "body": body},
+    )
+
+
+@login_required
+@permission_required("accounts.view_staff_queue", raise_exception=True)
+def staff_queue(request):
+    countries = selectors.staff_queue_countries()
+    form = StaffQueueFilterForm(request.GET or None, countries=countries)
+    filters = form.cleaned_data if form.is_valid() else {}
+    applications = selectors.staff_queue(request.user, filters)
+    counts = (
+        Application.objects.filter(state__in=State.with_association())
+        .values("state")
+        .annotate(n=Count("pk"))
+    )
+    return render(
+        request,
+        "applications/staff_queue.html",
+        {
+            "applications": applications,
+            "form": form,
+            "counts": {State(row["state"]).label: row["n"] for row in counts},
+            "awaiting_sponsor": Application.objects.filter(Q(state=State.AWAITING_SPONSOR)).count(),
+        },
+    )
+
+
+@login_required
+@permission_required("corporations.view_interlocutor_queue", raise_exception=True)
+def interlocutor_queue(request):
+    return render(
+        request,
+        "applications/interlocutor_queue.html",
+        {
+            "proposals": selectors.interlocutor_proposals(request.user),
+            "followed": selectors.interlocutor_followed(request.user),
+        },
+    )
