@@ -118,6 +118,14 @@ class Invitation(models.Model):
         blank=True,
         verbose_name=_("grand groupe"),
     )
+    company = models.ForeignKey(
+        "applications.Company",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name=_("PME"),
+        help_text=_("Pour inviter un collègue à rejoindre sa PME."),
+    )
     token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
     invited_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invité par")
@@ -136,13 +144,14 @@ class Invitation(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(role__in=[r.value for r in Role if r != Role.COMPANY]),
+                condition=models.Q(role__in=[r.value for r in Role]),
                 name="invitation_role_known",
             ),
             models.CheckConstraint(
                 condition=(
                     models.Q(role=Role.ADVISOR, sponsor_body__isnull=False)
                     | models.Q(role=Role.INTERLOCUTOR, corporation__isnull=False)
+                    | models.Q(role=Role.COMPANY, company__isnull=False)
                     | models.Q(role=Role.STAFF)
                 ),
                 name="invitation_has_its_organisation",

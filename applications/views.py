@@ -1,6 +1,7 @@
 """Pages of the portal around applications: the SME's, the sponsor's, the association's and the
 interlocutor's, plus the home page that sends each person to their own."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -10,7 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import services as account_services
 from accounts.enums import Role
+from accounts.forms import ColleagueInvitationForm
+from accounts.models import Invitation
 from accounts.roles import role_of
 from corporations.enums import MatchStatus
 from corporations.models import HostingOffer, Presence
@@ -76,12 +80,45 @@ def company_edit(request):
         form.save()
         messages.success(request, _("Les informations de l'entreprise sont enregistrées."))
         return redirect("applications:dashboard")
+    return _company_page(request, company, form, ColleagueInvitationForm())
+
+
+def _company_page(request, company, form, invite_form, status=200):
     members = company.memberships.select_related("user").order_by("user__last_name")
+    pending = Invitation.objects.pending().filter(company=company)
     return render(
         request,
         "applications/company_form.html",
-        {"form": form, "company": company, "members": members},
+        {
+            "form": form,
+            "company": company,
+            "members": members,
+            "invite_form": invite_form,
+            "pending_invitations": pending,
+        },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def company_invite(request):
+    """A member of the company invites a colleague to act for it too."""
+    company = selectors.company_of(request.user)
+    if company is None:
+        raise PermissionDenied
+    invite_form = ColleagueInvitationForm(request.POST)
+    if not invite_form.is_valid():
+        return _company_page(request, company, CompanyForm(instance=company), invite_form, 400)
+    invitation = account_services.invite(
+        invited_by=request.user, role=Role.COMPANY, company=company, **invite_form.cleaned_data
+    )
+    messages.success(
+        request,
+        _("Invitation envoyée à %(email)s : le lien est valable %(days)s jours.")
+        % {"email": invitation.email, "days": settings.INVITATION_MAX_AGE_DAYS},
+    )
+    return redirect("applications:company_edit")
 
 
 # --- The SME's applications ---------------------------------------------------------------

@@ -1,0 +1,185 @@
+"""Writes for accounts: SME sign-up and email verification, invitations and their acceptance."""
+
+from django.conf import settings
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Company, CompanyMembership
+from corporations.models import Interlocutor, MemberCorporation
+from sponsors.models import Advisor, SponsorBody
+
+from .enums import Role
+from .mail import build_mail, send_mail_to_user
+from .models import Invitation, StaffMembership, User
+
+
+class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
+    """Tokens for the sign-up verification link.
+
+    The hash includes `is_active` (and, from the parent, `last_login`): once the account is
+    activated and its owner logged in, the link no longer works.
+    """
+
+    key_salt = "accounts.services.EmailVerificationTokenGenerator"
+
+    def _make_hash_value(self, user, timestamp):
+        return f"{super()._make_hash_value(user, timestamp)}{user.is_active}"
+
+
+email_verification_token = EmailVerificationTokenGenerator()
+
+
+class InvitationError(Exception):
+    """An invitation that can no longer be accepted; the message is shown to the person."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def current_language() -> str:
+    """The active interface language, as one of the portal's language codes."""
+    language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+# --- Sign-up -----------------------------------------------------------------------------
+
+
+def email_is_taken(email: str) -> bool:
+    return User.objects.filter(email__iexact=email).exists()
+
+
+def sign_up(*, email: str, password: str, first_name: str, last_name: str, language: str) -> User:
+    """Create an SME user, inactive until they follow the link of the verification mail."""
+    return User.objects.create_user(
+        email,
+        password,
+        first_name=first_name,
+        last_name=last_name,
+        language=language,
+        is_active=False,
+    )
+
+
+def awaits_verification(user: User) -> bool:
+    """An account created by sign-up and never used; a deactivated account is not one."""
+    return not user.is_active and user.last_login is None
+
+
+def send_verification_mail(user: User) -> None:
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    token = email_verification_token.make_token(user)
+    url = reverse("accounts:verify_email", kwargs={"uidb64": uidb64, "token": token})
+    timeout_days = settings.PASSWORD_RESET_TIMEOUT // (24 * 3600)
+    send_mail_to_user("verify_email", {"url": url, "timeout_days": timeout_days}, user)
+
+
+def resend_verification(email: str) -> bool:
+    """Send a new link if an account awaits verification at this address; say if one did."""
+    user = User.objects.filter(email__iexact=email, is_active=False).first()
+    if user is None or not awaits_verification(user):
+        return False
+    send_verification_mail(user)
+    return True
+
+
+def check_verification_token(user: User | None, token: str) -> bool:
+    return (
+        user is not None
+        and awaits_verification(user)
+        and email_verification_token.check_token(user, token)
+    )
+
+
+def verify_email(user: User) -> User:
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    return user
+
+
+# --- Invitations -------------------------------------------------------------------------
+
+
+def invite(
+    *,
+    invited_by: User,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: Role,
+    sponsor_body: SponsorBody | None = None,
+    corporation: MemberCorporation | None = None,
+    company: Company | None = None,
+) -> Invitation:
+    """Record an invitation and mail its link to the person invited."""
+    invitation = Invitation.objects.create(
+        email=email.lower(),
+        first_name=first_name,
+        last_name=last_name,
+        role=role,
+        sponsor_body=sponsor_body if role == Role.ADVISOR else None,
+        corporation=corporation if role == Role.INTERLOCUTOR else None,
+        company=company if role == Role.COMPANY else None,
+        invited_by=invited_by,
+    )
+    send_invitation_mail(invitation)
+    return invitation
+
+
+def send_invitation_mail(invitation: Invitation) -> None:
+    context = {
+        "invitation": invitation,
+        "inviter": invitation.invited_by,
+        "url": invitation.get_absolute_url(),
+        "max_age_days": settings.INVITATION_MAX_AGE_DAYS,
+    }
+    build_mail("invitation", context, invitation.email, current_language()).send()
+
+
+@transaction.atomic
+def accept_invitation(invitation: Invitation, password: str) -> User:
+    """Create the invited person's account and their membership in the role they were given."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise InvitationError(_("Cette invitation a déjà été acceptée."))
+    if invitation.is_expired:
+        raise InvitationError(_("Cette invitation a expiré."))
+    taken = _(
+        "Un compte existe déjà avec l'adresse %(email)s. Connectez-vous avec ce compte ou "
+        "contactez l'équipe Pacte PME."
+    ) % {"email": invitation.email}
+    if email_is_taken(invitation.email):
+        raise InvitationError(taken)
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                invitation.email,
+                password,
+                first_name=invitation.first_name,
+                last_name=invitation.last_name,
+                language=current_language(),
+            )
+    except IntegrityError as error:  # The same address signed up a moment ago.
+        raise InvitationError(taken) from error
+
+    if invitation.role == Role.ADVISOR:
+        Advisor.objects.create(user=user, sponsor_body_id=invitation.sponsor_body_id)
+    elif invitation.role == Role.STAFF:
+        StaffMembership.objects.create(user=user)
+    elif invitation.role == Role.INTERLOCUTOR:
+        Interlocutor.objects.create(user=user, corporation_id=invitation.corporation_id)
+    elif invitation.role == Role.COMPANY:
+        CompanyMembership.objects.create(user=user, company_id=invitation.company_id)
+    else:  # The database refuses other roles; this is a programming error.
+        raise ValueError(f"Unknown invitation role: {invitation.role}")
+
+    invitation.accepted_at = timezone.now()
+    invitation.user = user
+    invitation.save(update_fields=["accepted_at", "user"])
+    return user

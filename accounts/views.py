@@ -1,0 +1,228 @@
+"""Pages of accounts: sign-up and email verification, login and logout, password reset,
+invitations and their acceptance."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import translation
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
+
+from . import services
+from .forms import (
+    AcceptInvitationForm,
+    EmailForm,
+    InvitationForm,
+    LoginForm,
+    PasswordResetForm,
+    SetPasswordForm,
+    SignupForm,
+)
+from .models import Invitation, User
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _remember_language(response, user: User):
+    """Answer in the user's language from now on, as Django's set_language view does."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        user.language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
+
+
+def _log_in(request, user: User) -> None:
+    login(request, user, backend=MODEL_BACKEND)
+    # The message that follows is rendered in the user's language, not the page's.
+    translation.activate(user.language)
+
+
+# --- Sign-up and email verification ------------------------------------------------------
+
+
+@sensitive_post_parameters("password1", "password2")
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.sign_up(
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
+            language=services.current_language(),
+        )
+        services.send_verification_mail(user)
+        request.session["signup_email"] = user.email
+        return redirect("accounts:signup_done")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def signup_done(request):
+    email = request.session.get("signup_email", "")
+    return render(
+        request,
+        "accounts/signup_done.html",
+        {"email": email, "form": EmailForm(initial={"email": email})},
+    )
+
+
+def _user_from_uidb64(uidb64: str) -> User | None:
+    try:
+        return User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError, User.DoesNotExist):
+        return None
+
+
+def verify_email(request, uidb64, token):
+    """The link of the verification mail: a page with a button, so that mail scanners that
+    open links do not use it up; the button's POST activates the account and logs in."""
+    user = _user_from_uidb64(uidb64)
+    if not services.check_verification_token(user, token):
+        return render(request, "accounts/verify_email_invalid.html", {"form": EmailForm()})
+    if request.method == "POST":
+        services.verify_email(user)
+        _log_in(request, user)
+        messages.success(
+            request,
+            _(
+                "Votre adresse e-mail est vérifiée. Bienvenue ! Présentez maintenant votre "
+                "entreprise."
+            ),
+        )
+        return _remember_language(redirect("applications:company_create"), user)
+    return render(request, "accounts/verify_email_confirm.html", {"verified_user": user})
+
+
+def resend_verification(request):
+    form = EmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.resend_verification(form.cleaned_data["email"])
+        # The same answer whether or not an account exists: nothing to learn from it.
+        messages.info(
+            request,
+            _(
+                "Si un compte en attente de vérification correspond à cette adresse, un "
+                "nouveau lien vient de lui être envoyé."
+            ),
+        )
+        return redirect("accounts:signup_done")
+    return render(request, "accounts/resend_verification.html", {"form": form})
+
+
+# --- Login, logout, password reset -------------------------------------------------------
+
+
+class LoginView(auth_views.LoginView):
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        return _remember_language(response, form.get_user())
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, _("Vous êtes déconnecté(e). À bientôt !"))
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+    subject_template_name = "emails/password_reset-subject.txt"
+    email_template_name = "emails/password_reset-body.txt"
+    html_email_template_name = "emails/password_reset-body.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    @property
+    def extra_email_context(self):
+        # Links in mails use the portal's configured address, as every other mail does.
+        return {"site_url": settings.SITE_URL}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = SetPasswordForm
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+# --- Invitations -------------------------------------------------------------------------
+
+
+@login_required
+def invitation_create(request):
+    if not request.user.has_perm("accounts.invite_users"):
+        raise PermissionDenied
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        invitation = services.invite(
+            invited_by=request.user,
+            **{name: form.cleaned_data[name] for name in InvitationForm.Meta.fields},
+        )
+        messages.success(
+            request,
+            _("Invitation envoyée à %(email)s (%(role)s).")
+            % {"email": invitation.email, "role": invitation.get_role_display()},
+        )
+        return redirect("accounts:invitation_create")
+    pending = Invitation.objects.pending().select_related(
+        "invited_by", "sponsor_body", "corporation"
+    )
+    return render(request, "accounts/invitation_create.html", {"form": form, "pending": pending})
+
+
+def _invitation_unavailable(request, reason: str, status: int):
+    return render(
+        request, "accounts/invitation_unavailable.html", {"reason": reason}, status=status
+    )
+
+
+@sensitive_post_parameters("password1", "password2")
+def invitation_accept(request, token):
+    """Anonymous page of an invitation's link. An unknown token is a 404; an invitation
+    already accepted or expired is a 410 (Gone), with a page that says what to do."""
+    invitation = (
+        Invitation.objects.select_related("invited_by", "sponsor_body", "corporation")
+        .filter(token=token)
+        .first()
+    )
+    if invitation is None:
+        return _invitation_unavailable(request, "unknown", 404)
+    if invitation.accepted_at is not None:
+        return _invitation_unavailable(request, "accepted", 410)
+    if invitation.is_expired:
+        return _invitation_unavailable(request, "expired", 410)
+
+    form = AcceptInvitationForm(invitation, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.accept_invitation(invitation, form.cleaned_data["password1"])
+        except services.InvitationError as error:
+            form.add_error(None, error.message)
+        else:
+            _log_in(request, user)
+            messages.success(
+                request,
+                _("Bienvenue sur le portail Pacte PME international, %(name)s !")
+                % {"name": user.first_name},
+            )
+            return _remember_language(redirect("home"), user)
+    return render(
+        request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form}
+    )
