@@ -26,6 +26,7 @@ from .forms import (
     SignupForm,
 )
 from .models import Invitation, User
+from .permissions import can
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -167,7 +168,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 @login_required
 def invitation_create(request):
-    if not request.user.has_perm("accounts.invite_users"):
+    if not can(request.user, "accounts.invite_users"):
         raise PermissionDenied
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

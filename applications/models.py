@@ -237,7 +237,9 @@ class Application(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"PPI-{self.created_at:%Y}-{self.pk:05d}" if self.pk else "PPI-…"
+        if not self.pk:
+            return "PPI-…"
+        return f"PPI-{timezone.localtime(self.created_at):%Y}-{self.pk:05d}"
 
     @property
     def support_kinds(self) -> list[SupportKind]:
@@ -288,6 +290,15 @@ class ApplicationEvent(models.Model):
         verbose_name=_("par"),
     )
     note = models.TextField(_("motif ou commentaire"), blank=True)
+    # The proposal this event is about (proposed, accepted, declined, cancelled), if any.
+    match = models.ForeignKey(
+        "corporations.Match",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("mise en relation"),
+    )
     created_at = models.DateTimeField(_("le"), default=timezone.now, db_index=True)
 
     class Meta:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.mail import build_mail
 from accounts.models import User
 
-from .enums import Action, State
+from .enums import Action
 from .models import ApplicationEvent
 
 COMPANY, SPONSOR, STAFF, INTERLOCUTOR = "company", "sponsor", "staff", "interlocutor"
@@ -54,7 +54,7 @@ MESSAGES = {
         _("%(company)s a retiré sa demande (%(target)s)."),
     ),
     Action.CLOSE: (
-        {COMPANY, STAFF},
+        {COMPANY, STAFF, INTERLOCUTOR},
         _(
             "L'accompagnement de %(company)s (%(target)s) est clôturé. Dites-nous ce que vous "
             "en avez pensé."
@@ -64,7 +64,11 @@ MESSAGES = {
 }
 
 
-def recipients(event: ApplicationEvent, audiences: set[str]) -> list[User]:
+def recipients(event: ApplicationEvent) -> list[User]:
+    """The active users concerned by the event, never its actor."""
+    if event.action not in MESSAGES:
+        return []
+    audiences, _headline = MESSAGES[Action(event.action)]
     application = event.application
     users = User.objects.none()
     if COMPANY in audiences:
@@ -75,44 +79,29 @@ def recipients(event: ApplicationEvent, audiences: set[str]) -> list[User]:
         )
     if STAFF in audiences:
         users |= User.objects.filter(staff_membership__isnull=False)
-    if INTERLOCUTOR in audiences:
-        # The interlocutor concerned: the one proposed to, or following, at the time.
-        match = None
-        if event.action == Action.PROPOSE or event.from_state in (
-            State.PROPOSED,
-            State.ACCOMPANIED,
-        ):
-            match = application.matches.select_related("interlocutor").first()
-        if match is not None:
-            users |= User.objects.filter(pk=match.interlocutor.user_id)
+    if INTERLOCUTOR in audiences and event.match_id:
+        # The interlocutor of the proposal the event is about, recorded with the event.
+        users |= User.objects.filter(interlocutor__matches=event.match_id)
     users = users.filter(is_active=True).distinct()
     if event.actor_id:
         users = users.exclude(pk=event.actor_id)
     return list(users.order_by("pk"))
 
 
-def notify_event(event_id: int) -> int:
-    event = ApplicationEvent.objects.select_related("application__company", "actor").get(
-        pk=event_id
-    )
-    if event.action not in MESSAGES:
-        return 0
-    audiences, headline = MESSAGES[Action(event.action)]
+def send_event_mail(event: ApplicationEvent, user: User) -> None:
+    """One mail about one event to one person, in their language."""
     application = event.application
-    sent = 0
-    for user in recipients(event, audiences):
-        with translation.override(user.language):
-            text = headline % {
-                "company": application.company.legal_name,
-                "target": application.target_label,
-            }
-        context = {
-            "recipient": user,
-            "event": event,
-            "application": application,
-            "headline": text,
-            "url": application.get_absolute_url(),
+    _audiences, headline = MESSAGES[Action(event.action)]
+    with translation.override(user.language):
+        text = headline % {
+            "company": application.company.legal_name,
+            "target": application.target_label,
         }
-        build_mail("application_event", context, user.email, user.language).send()
-        sent += 1
-    return sent
+    context = {
+        "recipient": user,
+        "event": event,
+        "application": application,
+        "headline": text,
+        "url": application.get_absolute_url(),
+    }
+    build_mail("application_event", context, user.email, user.language).send()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.permissions import can
 from corporations.enums import MatchStatus
 from corporations.models import Interlocutor, Match
 from sponsors.enums import Decision
@@ -33,7 +34,7 @@ def available_actions(user: User, application: Application) -> list[Action]:
     return [
         action
         for action, (sources, _target) in TRANSITIONS.items()
-        if application.state in sources and user.has_perm(permission_for(action), application)
+        if application.state in sources and can(user, permission_for(action), application)
     ]
 
 
@@ -41,7 +42,7 @@ def can_rate(user: User, application: Application) -> bool:
     return (
         application.state == State.CLOSED
         and application.rating is None
-        and user.has_perm("applications.rate_application", application)
+        and can(user, "applications.rate_application", application)
     )
 
 
@@ -52,9 +53,8 @@ def _lock(application_id: int) -> Application:
 def _check(
     application: Application, action: Action, actor: User, expected_state: str | None
 ) -> None:
+    # The table first: a stale form or a double click gets "no longer possible" whoever sends it.
     sources, _target = TRANSITIONS[action]
-    if not actor.has_perm(permission_for(action), application):
-        raise WorkflowError(_("Vous n'avez pas le droit de faire cette action sur ce dossier."))
     if (expected_state and application.state != expected_state) or application.state not in sources:
         raise WorkflowError(
             _(
@@ -63,6 +63,8 @@ def _check(
             )
             % {"state": application.get_state_display()}
         )
+    if not can(actor, permission_for(action), application):
+        raise WorkflowError(_("Vous n'avez pas le droit de faire cette action sur ce dossier."))
 
 
 def _record(
@@ -72,6 +74,7 @@ def _record(
     *,
     from_state: str,
     note: str = "",
+    match: Match | None = None,
 ) -> ApplicationEvent:
     event = ApplicationEvent.objects.create(
         application=application,
@@ -80,6 +83,7 @@ def _record(
         to_state=application.state,
         actor=actor,
         note=note,
+        match=match,
         created_at=timezone.now(),
     )
     from .tasks import send_event_notifications
@@ -95,6 +99,7 @@ def _move(
     *,
     note: str = "",
     fields: tuple[str, ...] = (),
+    match: Match | None = None,
 ) -> ApplicationEvent:
     """Apply the table's target state and save only what changed, then record the event."""
     from_state = application.state
@@ -104,7 +109,7 @@ def _move(
     application.state_changed_at = now
     application.updated_at = now
     application.save(update_fields=["state", "state_changed_at", "updated_at", *fields])
-    return _record(application, action, actor, from_state=from_state, note=note)
+    return _record(application, action, actor, from_state=from_state, note=note, match=match)
 
 
 # --- Company -----------------------------------------------------------------------------
@@ -259,7 +264,7 @@ def propose(
         "person": interlocutor.user,
         "corporation": interlocutor.corporation,
     }
-    _move(application, Action.PROPOSE, actor, note=f"{message}\n{note}".strip())
+    _move(application, Action.PROPOSE, actor, note=f"{message}\n{note}".strip(), match=match)
     return match
 
 
@@ -278,7 +283,7 @@ def accept_match(
     match.decision_reason = note
     match.decided_at = timezone.now()
     match.save(update_fields=["status", "decision_reason", "decided_at"])
-    _move(application, Action.ACCEPT_MATCH, actor, note=note)
+    _move(application, Action.ACCEPT_MATCH, actor, note=note, match=match)
     return application
 
 
@@ -294,7 +299,7 @@ def decline_match(
     match.decision_reason = reason
     match.decided_at = timezone.now()
     match.save(update_fields=["status", "decision_reason", "decided_at"])
-    _move(application, Action.DECLINE_MATCH, actor, note=reason)
+    _move(application, Action.DECLINE_MATCH, actor, note=reason, match=match)
     return application
 
 
@@ -316,11 +321,14 @@ def withdraw(
 ) -> Application:
     application = _lock(application_id)
     _check(application, Action.WITHDRAW, actor, expected_state)
-    application.matches.filter(status=MatchStatus.PROPOSED).update(
-        status=MatchStatus.CANCELLED, decided_at=timezone.now()
-    )
+    # A live proposal is cancelled; its interlocutor is told.
+    match = application.matches.select_for_update().filter(status=MatchStatus.PROPOSED).first()
+    if match is not None:
+        match.status = MatchStatus.CANCELLED
+        match.decided_at = timezone.now()
+        match.save(update_fields=["status", "decided_at"])
     application.closed_at = timezone.now()
-    _move(application, Action.WITHDRAW, actor, note=reason, fields=("closed_at",))
+    _move(application, Action.WITHDRAW, actor, note=reason, fields=("closed_at",), match=match)
     return application
 
 
@@ -344,6 +352,7 @@ def close(
         actor,
         note=f"{label}. {note}".strip() if note else str(label),
         fields=("outcome", "closed_at"),
+        match=application.matches.filter(status=MatchStatus.ACCEPTED).first(),
     )
     return application
 
@@ -352,7 +361,7 @@ def close(
 def rate(application_id: int, actor: User, *, rating: int, comment: str = "") -> Application:
     """The SME rates the support once the accompaniment is closed (once)."""
     application = _lock(application_id)
-    if not actor.has_perm("applications.rate_application", application):
+    if not can(actor, "applications.rate_application", application):
         raise WorkflowError(_("Vous n'avez pas le droit de faire cette action sur ce dossier."))
     if application.state != State.CLOSED or application.rating is not None:
         raise WorkflowError(_("Cet accompagnement ne peut pas (ou plus) être évalué."))

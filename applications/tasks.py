@@ -4,7 +4,21 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
+from accounts.models import User
+
 from . import notifications
+from .models import ApplicationEvent
+
+
+@shared_task(acks_late=True)
+def send_event_notifications(*, event_id: int) -> int:
+    """Fan an event out: one mail task per person concerned, so that a retry resends one mail,
+    not the whole batch. Returns how many were queued."""
+    event = ApplicationEvent.objects.select_related("application").get(pk=event_id)
+    users = notifications.recipients(event)
+    for user in users:
+        send_event_mail.delay(event_id=event_id, user_id=user.pk)
+    return len(users)
 
 
 @shared_task(
@@ -15,6 +29,8 @@ from . import notifications
     retry_jitter=True,
     max_retries=8,
 )
-def send_event_notifications(*, event_id: int) -> int:
-    """Mail the people concerned by one application event; returns how many mails left."""
-    return notifications.notify_event(event_id)
+def send_event_mail(*, event_id: int, user_id: int) -> None:
+    event = ApplicationEvent.objects.select_related("application__company", "actor").get(
+        pk=event_id
+    )
+    notifications.send_event_mail(event, User.objects.get(pk=user_id))

@@ -3,7 +3,7 @@ interlocutor's, plus the home page that sends each person to their own."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseNotAllowed
@@ -15,6 +15,7 @@ from accounts import services as account_services
 from accounts.enums import Role
 from accounts.forms import ColleagueInvitationForm
 from accounts.models import Invitation
+from accounts.permissions import can, rule_required
 from accounts.roles import role_of
 from corporations.enums import MatchStatus
 from corporations.models import HostingOffer, Presence
@@ -141,7 +142,7 @@ def dashboard(request):
 
 
 @login_required
-@permission_required("applications.add_application", raise_exception=True)
+@rule_required("applications.add_application")
 def application_create(request):
     company = selectors.company_of(request.user)
     form = ApplicationForm(request.POST or None)
@@ -187,9 +188,9 @@ def _get_visible(request, pk) -> Application:
 @login_required
 def application_edit(request, pk):
     application = _get_visible(request, pk)
-    if not request.user.has_perm("applications.change_application", application):
-        if application.state != State.DRAFT and request.user.has_perm(
-            "applications.submit_application", application
+    if not can(request.user, "applications.change_application", application):
+        if application.state != State.DRAFT and can(
+            request.user, "applications.submit_application", application
         ):
             messages.warning(
                 request, _("Cette demande a été soumise : elle n'est plus modifiable.")
@@ -209,7 +210,7 @@ def application_edit(request, pk):
 @require_POST
 def application_delete(request, pk):
     application = _get_visible(request, pk)
-    if not request.user.has_perm("applications.delete_application", application):
+    if not can(request.user, "applications.delete_application", application):
         raise PermissionDenied
     application.delete()
     messages.success(request, _("Le brouillon a été supprimé."))
@@ -219,7 +220,7 @@ def application_delete(request, pk):
 @login_required
 def application_submit(request, pk):
     application = _get_visible(request, pk)
-    if not request.user.has_perm("applications.submit_application", application):
+    if not can(request.user, "applications.submit_application", application):
         raise PermissionDenied
     if application.state != State.DRAFT:
         messages.info(request, _("Cette demande a déjà été soumise."))
@@ -287,7 +288,7 @@ def _detail_context(request, application, action_form=None) -> dict:
             forms[action] = ProposeForm(application=application)
         else:
             forms[action] = ACTION_FORMS[action](application=application)
-    is_staff = user.has_perm("accounts.view_staff_queue")
+    is_staff = can(user, "accounts.view_staff_queue")
     context = {
         "application": application,
         "actions": actions,
@@ -297,7 +298,7 @@ def _detail_context(request, application, action_form=None) -> dict:
         "information_requests": application.information_requests.select_related("asked_by"),
         "endorsements": application.endorsements.select_related("advisor", "sponsor_body"),
         "is_staff_view": is_staff,
-        "can_edit": user.has_perm("applications.change_application", application),
+        "can_edit": can(user, "applications.change_application", application),
         "can_submit": Action.SUBMIT in actions,
     }
     if is_staff:
@@ -376,7 +377,7 @@ SUCCESS_MESSAGES = {
 
 
 @login_required
-@permission_required("sponsors.view_sponsor_queue", raise_exception=True)
+@rule_required("sponsors.view_sponsor_queue")
 def sponsor_queue(request):
     show_all = request.GET.get("tous") == "1"
     applications = selectors.sponsor_queue(request.user, pending_only=not show_all)
@@ -389,7 +390,7 @@ def sponsor_queue(request):
 
 
 @login_required
-@permission_required("accounts.view_staff_queue", raise_exception=True)
+@rule_required("accounts.view_staff_queue")
 def staff_queue(request):
     countries = selectors.staff_queue_countries()
     form = StaffQueueFilterForm(request.GET or None, countries=countries)
@@ -413,7 +414,7 @@ def staff_queue(request):
 
 
 @login_required
-@permission_required("corporations.view_interlocutor_queue", raise_exception=True)
+@rule_required("corporations.view_interlocutor_queue")
 def interlocutor_queue(request):
     return render(
         request,

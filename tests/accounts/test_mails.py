@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 
 from applications.enums import State
-from applications.notifications import notify_event
+from applications.tasks import send_event_notifications
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,7 @@ def test_application_event_mail_gives_the_headline_the_reason_and_the_link(
     application = application_in(State.REJECTED)
     event = application.events.last()
 
-    sent = notify_event(event.pk)
+    sent = send_event_notifications(event_id=event.pk)
 
     assert sent == 2
     mail = next(m for m in mailoutbox if m.to == ["claire.martin@asconit.example"])
@@ -43,7 +43,7 @@ def test_application_event_mail_without_note_has_no_reason(application_in, mailo
     event = application.events.last()
     assert event.note == ""
 
-    notify_event(event.pk)
+    send_event_notifications(event_id=event.pk)
 
     assert [m.to for m in mailoutbox] == [[advisor.email]]
     assert "Motif / commentaire" not in mailoutbox[0].body

@@ -1,0 +1,105 @@
+"""Admin of corporations: member corporations, their presences, interlocutors, hosting offers
+and the matches (proposals of applications to interlocutors)."""
+
+from django.contrib import admin
+from django.db import models
+
+from .models import HostingOffer, Interlocutor, Match, MemberCorporation, Presence
+
+
+class PresenceInline(admin.TabularInline):
+    model = Presence
+    extra = 0
+    autocomplete_fields = ["sectors"]
+
+
+class HostingOfferInline(admin.TabularInline):
+    model = HostingOffer
+    extra = 0
+    fields = ["country", "city", "desks", "monthly_price", "at_cost", "vie_accepted"]
+
+
+class InterlocutorInline(admin.TabularInline):
+    model = Interlocutor
+    extra = 0
+    fields = ["user", "job_title", "countries", "capacity", "is_active"]
+    autocomplete_fields = ["user"]
+    show_change_link = True
+
+
+@admin.register(MemberCorporation)
+class MemberCorporationAdmin(admin.ModelAdmin):
+    list_display = ["name", "website", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    # A website typed without its scheme is an https one (and Django 6 will assume so).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    inlines = [PresenceInline, HostingOfferInline, InterlocutorInline]
+
+
+@admin.register(Presence)
+class PresenceAdmin(admin.ModelAdmin):
+    list_display = ["corporation", "country", "city", "since"]
+    list_filter = ["corporation", "country"]
+    search_fields = ["corporation__name", "city"]
+    list_select_related = ["corporation"]
+    filter_horizontal = ["sectors"]
+
+
+@admin.register(Interlocutor)
+class InterlocutorAdmin(admin.ModelAdmin):
+    list_display = ["user", "corporation", "job_title", "countries", "capacity", "is_active"]
+    list_filter = ["corporation", "is_active"]
+    search_fields = [
+        "user__email",
+        "user__first_name",
+        "user__last_name",
+        "corporation__name",
+        "job_title",
+    ]
+    list_select_related = ["user", "corporation"]
+    autocomplete_fields = ["user"]
+    filter_horizontal = ["sectors"]
+
+
+@admin.register(HostingOffer)
+class HostingOfferAdmin(admin.ModelAdmin):
+    list_display = [
+        "corporation",
+        "country",
+        "city",
+        "desks",
+        "monthly_price",
+        "at_cost",
+        "vie_accepted",
+    ]
+    list_filter = ["corporation", "country", "at_cost", "vie_accepted"]
+    search_fields = ["corporation__name", "city"]
+    list_select_related = ["corporation"]
+
+
+@admin.register(Match)
+class MatchAdmin(admin.ModelAdmin):
+    """Read only: proposals, acceptances and declines go through the workflow services."""
+
+    list_display = ["application", "interlocutor", "status", "created_at", "decided_at"]
+    list_filter = ["status", "interlocutor__corporation"]
+    search_fields = [
+        "application__company__legal_name",
+        "interlocutor__user__email",
+        "interlocutor__user__last_name",
+        "interlocutor__corporation__name",
+    ]
+    list_select_related = [
+        "application__company",
+        "interlocutor__user",
+        "interlocutor__corporation",
+    ]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

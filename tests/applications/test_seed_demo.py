@@ -1,0 +1,166 @@
+"""Tests of `manage.py seed_demo`: idempotent, every queue has something, the story holds."""
+
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.core.management import call_command
+from django.urls import reverse
+from stdnum.fr import siren
+
+from accounts.enums import Role
+from accounts.models import User
+from accounts.roles import role_of
+from applications import selectors, services
+from applications.enums import Action, Maturity, State
+from applications.management.commands.seed_demo import DEMO_PASSWORD
+from applications.models import Application, Company
+
+pytestmark = pytest.mark.django_db
+
+DEMO_ACCOUNTS = {
+    "pme@demo.pacte-pme.fr": Role.COMPANY,
+    "conseiller@demo.pacte-pme.fr": Role.ADVISOR,
+    "instruction@demo.pacte-pme.fr": Role.STAFF,
+    "correspondant@demo.pacte-pme.fr": Role.INTERLOCUTOR,
+    "admin@demo.pacte-pme.fr": Role.STAFF,
+}
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def row_counts() -> dict[str, int]:
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+@pytest.fixture
+def seeded():
+    return seed()
+
+
+def test_seed_demo_twice_changes_nothing(seeded):
+    counts = row_counts()
+    applications = list(Application.objects.order_by("pk").values_list())
+    passwords = list(User.objects.order_by("pk").values_list("email", "password"))
+
+    output = seed()
+
+    assert row_counts() == counts
+    assert list(Application.objects.order_by("pk").values_list()) == applications
+    assert list(User.objects.order_by("pk").values_list("email", "password")) == passwords
+    assert "déjà présentes" in output
+
+
+def test_seed_demo_prints_the_accounts(seeded):
+    assert "Comptes de démonstration (mot de passe : pacte-demo-2026)" in seeded
+    for email in DEMO_ACCOUNTS:
+        assert email in seeded
+    assert "Portail : http://127.0.0.1:8000" in seeded
+
+
+def test_seed_demo_puts_applications_in_every_state(seeded):
+    per_state = {state: Application.objects.filter(state=state).count() for state in State}
+
+    assert per_state == {
+        State.DRAFT: 2,
+        State.AWAITING_SPONSOR: 2,
+        State.IN_REVIEW: 2,
+        State.AWAITING_INFORMATION: 1,
+        State.PROPOSED: 2,
+        State.ACCOMPANIED: 1,
+        State.CLOSED: 1,
+        State.REJECTED: 1,
+        State.WITHDRAWN: 1,
+    }
+    closed = Application.objects.get(state=State.CLOSED)
+    assert closed.rating == 5
+    assert closed.outcome != ""
+
+
+def test_seed_demo_asconit_application_is_a_draft_ready_to_submit(seeded):
+    company = Company.objects.get(legal_name="Asconit Consultants")
+    application = company.applications.get()
+
+    assert siren.is_valid(company.siren)
+    assert (company.sector.code, company.region, company.department) == ("71", "84", "69")
+    assert company.memberships.get().user.email == "pme@demo.pacte-pme.fr"
+    assert application.state == State.DRAFT
+    assert (application.target_country.code, application.target_city) == ("VN", "Hanoi")
+    assert application.support_kinds == ["advice", "hosting"]
+    assert application.maturity == Maturity.SETTLING
+    assert (application.hosting_desks, application.hosting_vie_count) == (2, 1)
+    assert application.hosting_budget == 1200
+    assert application.hosting_start_date > application.created_at.date()
+    assert services.missing_for_submission(application) == []
+
+
+def test_seed_demo_companies_have_valid_sirens_and_a_member(seeded):
+    companies = Company.objects.all()
+
+    assert companies.count() == 9
+    for company in companies:
+        assert siren.is_valid(company.siren), company
+        assert company.memberships.count() == 1
+
+
+@pytest.mark.parametrize(("email", "role"), DEMO_ACCOUNTS.items())
+def test_seed_demo_accounts_log_in_with_their_role(seeded, client, email, role):
+    user = User.objects.get(email=email)
+
+    assert client.login(email=email, password=DEMO_PASSWORD)
+    assert role_of(user) == role
+    assert user.language == "fr"
+
+
+def test_seed_demo_admin_is_superuser(seeded):
+    user = User.objects.get(email="admin@demo.pacte-pme.fr")
+
+    assert (user.is_superuser, user.is_staff) == (True, True)
+
+
+def test_seed_demo_event_chains_are_consistent(seeded):
+    for application in Application.objects.exclude(state=State.DRAFT):
+        events = list(application.events.order_by("created_at", "pk"))
+
+        assert events[0].action == Action.CREATE
+        assert events[0].from_state == ""
+        for previous, event in zip(events, events[1:], strict=False):
+            assert event.from_state == previous.to_state, (application, event.action)
+            assert event.created_at >= previous.created_at, (application, event.action)
+        assert events[-1].to_state == application.state
+        assert application.created_at == events[0].created_at
+
+
+def test_seed_demo_fills_each_queue(seeded):
+    advisor = User.objects.get(email="conseiller@demo.pacte-pme.fr")
+    staff = User.objects.get(email="instruction@demo.pacte-pme.fr")
+    interlocutor = User.objects.get(email="correspondant@demo.pacte-pme.fr")
+
+    assert selectors.sponsor_queue(advisor, pending_only=True).count() == 2
+    assert selectors.sponsor_queue(advisor, pending_only=False).count() == 4
+    assert selectors.interlocutor_proposals(interlocutor).count() == 2
+    assert selectors.interlocutor_followed(interlocutor).count() == 1
+    ages = sorted(
+        application.days_since_endorsement for application in selectors.staff_queue(staff)
+    )
+    assert ages == [3, 9, 20, 20, 35]
+
+
+def test_seed_demo_admin_pages_open(seeded, client):
+    client.force_login(User.objects.get(email="admin@demo.pacte-pme.fr"))
+    for label in ["applications", "sponsors", "corporations"]:
+        for model in apps.get_app_config(label).get_models():
+            if model not in admin.site._registry:
+                continue
+            info = (model._meta.app_label, model._meta.model_name)
+            changelist = client.get(reverse("admin:{}_{}_changelist".format(*info)))
+            change = client.get(
+                reverse("admin:{}_{}_change".format(*info), args=[model.objects.first().pk])
+            )
+
+            assert (changelist.status_code, change.status_code) == (200, 200), info

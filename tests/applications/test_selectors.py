@@ -1,0 +1,406 @@
+"""Reads scoped to a user: what each persona sees, the sponsor and staff queues, the candidates."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from accounts.models import User
+from accounts.permissions import can
+from applications import services
+from applications.enums import State
+from applications.selectors import (
+    candidate_interlocutors,
+    sponsor_bodies_for,
+    sponsor_queue,
+    staff_queue,
+    visible_applications,
+)
+from tests.factories import (
+    ApplicationFactory,
+    CompanyFactory,
+    InterlocutorFactory,
+    MemberCorporationFactory,
+    PresenceFactory,
+    SponsorBodyFactory,
+    make_application_in,
+    sector,
+)
+
+pytestmark = pytest.mark.django_db
+
+PARIS = ZoneInfo("Europe/Paris")
+DAY_ONE = datetime(2026, 1, 5, 9, 0, tzinfo=PARIS)
+
+
+def pks(applications) -> list[int]:
+    return [application.pk for application in applications]
+
+
+# --- visible_applications ------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(
+    application_in,
+    draft_application,
+    interlocutor,
+    other_company,
+    other_sme_user,
+    other_sponsor_body,
+    other_advisor,
+    staff_user,
+):
+    """Company A's applications in several states, and two of company B's."""
+    declined = application_in(State.PROPOSED)
+    services.decline_match(declined.pk, interlocutor, reason="Pas de capacité.")
+    return {
+        "a_draft": draft_application,
+        "a_awaiting": application_in(State.AWAITING_SPONSOR),
+        "a_review": application_in(State.IN_REVIEW),
+        "a_proposed": application_in(State.PROPOSED),
+        "a_declined_by_interlocutor": declined,
+        "a_accompanied": application_in(State.ACCOMPANIED),
+        "b_review": make_application_in(
+            State.IN_REVIEW,
+            company=other_company,
+            owner=other_sme_user,
+            sponsor_body=other_sponsor_body,
+            advisor=other_advisor,
+            staff=staff_user,
+        ),
+        "b_draft": ApplicationFactory(company=other_company, created_by=other_sme_user),
+    }
+
+
+A_SUBMITTED = {
+    "a_awaiting",
+    "a_review",
+    "a_proposed",
+    "a_declined_by_interlocutor",
+    "a_accompanied",
+}
+VISIBLE = {
+    "sme_user": A_SUBMITTED | {"a_draft"},
+    "other_sme_user": {"b_review", "b_draft"},
+    "advisor": A_SUBMITTED,
+    "other_advisor": {"b_review"},
+    "staff_user": A_SUBMITTED | {"b_review"},
+    "admin_user": A_SUBMITTED | {"b_review"},
+    "interlocutor": {"a_proposed", "a_accompanied"},
+    "other_interlocutor": set(),
+    "anonymous_user": set(),
+}
+
+
+@pytest.mark.parametrize("persona", sorted(VISIBLE))
+def test_visible_applications_per_persona(world, request, persona):
+    user = request.getfixturevalue(persona)
+
+    visible = set(visible_applications(user).values_list("pk", flat=True))
+
+    assert visible == {world[name].pk for name in VISIBLE[persona]}
+
+
+@pytest.mark.parametrize("persona", sorted(VISIBLE))
+def test_visible_applications_agrees_with_view_permission(world, request, persona):
+    user = request.getfixturevalue(persona)
+
+    allowed = {
+        name
+        for name, application in world.items()
+        if can(user, "applications.view_application", application)
+    }
+
+    assert allowed == VISIBLE[persona]
+
+
+def test_visible_applications_none_for_an_inactive_user(world, sme_user):
+    sme_user.is_active = False
+    sme_user.save(update_fields=["is_active"])
+
+    assert list(visible_applications(sme_user)) == []
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_visible_applications_query_count_does_not_grow(
+    rows, staff_user, django_assert_num_queries
+):
+    for _index in range(rows):
+        make_application_in(State.IN_REVIEW, company=CompanyFactory(), staff=staff_user)
+    user = User.objects.get(pk=staff_user.pk)  # as a request would load it
+
+    # Four role look-ups (company, sponsor, staff, interlocutor), then the list.
+    with django_assert_num_queries(5):
+        rows_read = [
+            (a.reference, a.company.legal_name, a.company.sector.code, a.sponsor_body.name)
+            for a in visible_applications(user)
+        ]
+
+    assert len(rows_read) == rows
+
+
+# --- staff_queue ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def queue(time_machine, staff_user, sponsor_body, other_sponsor_body):
+    """Applications endorsed on successive days, in several states, countries and sectors."""
+
+    def on_day(number):
+        time_machine.move_to(DAY_ONE + timedelta(days=number), tick=False)
+
+    on_day(0)
+    vn_review = make_application_in(
+        State.IN_REVIEW, sponsor_body=sponsor_body, staff=staff_user
+    )  # engineering, division 71, section M
+    on_day(1)
+    br_information = make_application_in(
+        State.AWAITING_INFORMATION,
+        company=CompanyFactory(sector=sector("62")),  # programming, section J
+        target_country="BR",
+        target_city="São Paulo",
+        sponsor_body=other_sponsor_body,
+        staff=staff_user,
+    )
+    on_day(2)
+    vn_proposed = make_application_in(
+        State.PROPOSED, sponsor_body=other_sponsor_body, staff=staff_user
+    )
+    on_day(3)
+    vn_closed = make_application_in(State.CLOSED, sponsor_body=sponsor_body, staff=staff_user)
+    on_day(4)
+    vn_withdrawn = make_application_in(State.WITHDRAWN, sponsor_body=sponsor_body)
+    on_day(5)
+    make_application_in(State.AWAITING_SPONSOR, sponsor_body=sponsor_body)
+    ApplicationFactory()
+    return {
+        "vn_review": vn_review,
+        "br_information": br_information,
+        "vn_proposed": vn_proposed,
+        "vn_closed": vn_closed,
+        "vn_withdrawn": vn_withdrawn,
+    }
+
+
+def test_staff_queue_lists_applications_with_the_association_longest_waiting_first(
+    queue, staff_user
+):
+    assert pks(staff_queue(staff_user)) == pks(
+        [queue["vn_review"], queue["br_information"], queue["vn_proposed"]]
+    )
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"state": State.AWAITING_INFORMATION}, ["br_information"]),
+        ({"state": State.CLOSED}, ["vn_closed"]),
+        ({"state": State.WITHDRAWN}, ["vn_withdrawn"]),
+        ({"state": State.AWAITING_SPONSOR}, []),
+        ({"state": State.DRAFT}, []),
+        ({"country": "VN"}, ["vn_review", "vn_proposed"]),
+        ({"country": "BR"}, ["br_information"]),
+        ({"country": "CN"}, []),
+        ({"sector": "71"}, ["vn_review", "vn_proposed"]),
+        ({"sector": "M"}, ["vn_review", "vn_proposed"]),
+        ({"sector": "62"}, ["br_information"]),
+        ({"sector": "J"}, ["br_information"]),
+        ({"sector": "10"}, []),
+        ({"sponsor_body": "sponsor_body"}, ["vn_review"]),
+        ({"sponsor_body": "other_sponsor_body"}, ["br_information", "vn_proposed"]),
+        ({"country": "VN", "sponsor_body": "other_sponsor_body"}, ["vn_proposed"]),
+        ({"state": State.CLOSED, "sector": "M", "country": "VN"}, ["vn_closed"]),
+        ({"state": "", "country": "", "sector": None, "sponsor_body": None}, None),
+    ],
+    ids=lambda value: (
+        "-".join(f"{k}={v}" for k, v in value.items()) if isinstance(value, dict) else None
+    ),
+)
+def test_staff_queue_filters(queue, staff_user, request, filters, expected):
+    resolved = dict(filters)
+    if resolved.get("sector"):
+        resolved["sector"] = sector(resolved["sector"])
+    if resolved.get("sponsor_body"):
+        resolved["sponsor_body"] = request.getfixturevalue(resolved["sponsor_body"])
+    if expected is None:  # empty filters: the default queue
+        expected = ["vn_review", "br_information", "vn_proposed"]
+
+    assert pks(staff_queue(staff_user, resolved)) == pks([queue[name] for name in expected])
+
+
+@pytest.mark.parametrize(
+    "persona", ["sme_user", "advisor", "interlocutor", "other_interlocutor", "anonymous_user"]
+)
+def test_staff_queue_empty_for_non_staff(queue, request, persona):
+    assert list(staff_queue(request.getfixturevalue(persona))) == []
+
+
+def test_staff_queue_open_to_the_admin(queue, admin_user):
+    assert len(staff_queue(admin_user)) == 3
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_staff_queue_query_count_does_not_grow(rows, staff_user, django_assert_num_queries):
+    for code in ["71", "62", "10", "46", "70"][:rows]:
+        make_application_in(
+            State.IN_REVIEW, company=CompanyFactory(sector=sector(code)), staff=staff_user
+        )
+    user = User.objects.get(pk=staff_user.pk)  # as a request would load it
+
+    # The staff role look-up, then the list with its company, sector and sponsor body.
+    with django_assert_num_queries(2):
+        rows_read = [
+            (a.reference, a.company.legal_name, a.company.sector.code, a.sponsor_body.name)
+            for a in staff_queue(user)
+        ]
+
+    assert len(rows_read) == rows
+
+
+# --- sponsor_queue -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sponsor_applications(
+    time_machine, application_in, advisor, other_sponsor_body, other_advisor, draft_application
+):
+    def on_day(number):
+        time_machine.move_to(DAY_ONE + timedelta(days=number), tick=False)
+
+    on_day(0)
+    in_review = application_in(State.IN_REVIEW)
+    on_day(1)
+    awaiting = application_in(State.AWAITING_SPONSOR)
+    on_day(2)
+    declined = application_in(State.AWAITING_SPONSOR)
+    services.decline_endorsement(declined.pk, advisor, reason="Présentez d'abord le projet.")
+    on_day(3)
+    awaiting_later = application_in(State.AWAITING_SPONSOR)
+    other_body = make_application_in(
+        State.AWAITING_SPONSOR, sponsor_body=other_sponsor_body, advisor=other_advisor
+    )
+    return {
+        "in_review": in_review,
+        "awaiting": awaiting,
+        "awaiting_later": awaiting_later,
+        "other_body": other_body,
+    }
+
+
+def test_sponsor_queue_lists_the_body_applications_oldest_submission_first(
+    sponsor_applications, advisor
+):
+    expected = ["in_review", "awaiting", "awaiting_later"]
+
+    assert pks(sponsor_queue(advisor, pending_only=False)) == pks(
+        [sponsor_applications[name] for name in expected]
+    )
+
+
+def test_sponsor_queue_pending_only(sponsor_applications, advisor):
+    assert pks(sponsor_queue(advisor, pending_only=True)) == pks(
+        [sponsor_applications["awaiting"], sponsor_applications["awaiting_later"]]
+    )
+
+
+def test_sponsor_queue_of_another_body(sponsor_applications, other_advisor):
+    assert pks(sponsor_queue(other_advisor, pending_only=False)) == pks(
+        [sponsor_applications["other_body"]]
+    )
+
+
+@pytest.mark.parametrize(
+    "persona", ["sme_user", "staff_user", "admin_user", "interlocutor", "anonymous_user"]
+)
+def test_sponsor_queue_empty_for_non_advisors(sponsor_applications, request, persona):
+    assert list(sponsor_queue(request.getfixturevalue(persona), pending_only=False)) == []
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_sponsor_queue_query_count_does_not_grow(
+    rows, sponsor_body, advisor, django_assert_num_queries
+):
+    for _index in range(rows):
+        make_application_in(
+            State.AWAITING_SPONSOR, company=CompanyFactory(), sponsor_body=sponsor_body
+        )
+    user = User.objects.get(pk=advisor.pk)
+
+    # The advisor membership look-up, then the list.
+    with django_assert_num_queries(2):
+        rows_read = [
+            (a.reference, a.company.legal_name, a.company.sector.code, a.sponsor_body.name)
+            for a in sponsor_queue(user, pending_only=True)
+        ]
+
+    assert len(rows_read) == rows
+
+
+# --- sponsor_bodies_for --------------------------------------------------------------------
+
+
+def test_sponsor_bodies_for_puts_bodies_covering_the_company_first(company):
+    # Company A is in the Rhône (69), region Auvergne-Rhône-Alpes (84).
+    alsace = SponsorBodyFactory(name="CCI Alsace Eurométropole", region="44")
+    ardeche = SponsorBodyFactory(name="CCI Ardèche", region="84", departments=["07"])
+    region = SponsorBodyFactory(name="CCI Auvergne-Rhône-Alpes", region="84")
+    lyon = SponsorBodyFactory(
+        name="CCI Lyon Métropole Saint-Étienne Roanne", region="84", departments=["69", "42"]
+    )
+    brittany = SponsorBodyFactory(kind="cce", name="Comité local CCE Bretagne", region="53")
+    SponsorBodyFactory(name="CCI Beaujolais", region="84", departments=["69"], is_active=False)
+
+    assert sponsor_bodies_for(company) == [region, lyon, alsace, ardeche, brittany]
+
+
+# --- candidate_interlocutors ---------------------------------------------------------------
+
+
+@pytest.fixture
+def candidates(alstom, interlocutor, other_interlocutor):
+    """Interlocutors for Vietnam: Alstom's two, Spie's one; others who must not appear."""
+    alstom_colleague = InterlocutorFactory(
+        corporation=alstom, user__first_name="Bruno", user__last_name="Aubert"
+    )
+    spie = MemberCorporationFactory(name="Spie")
+    PresenceFactory(corporation=spie, country="VN", city="Hanoi")
+    PresenceFactory(corporation=spie, country="VN", city="Hô Chi Minh-Ville")
+    spie_interlocutor = InterlocutorFactory(
+        corporation=spie, user__first_name="Anne", user__last_name="Roussel"
+    )
+    total = MemberCorporationFactory(name="Total")
+    PresenceFactory(corporation=total, country="VN")
+    InterlocutorFactory(corporation=total, is_active=False)
+    renault = MemberCorporationFactory(name="Renault", is_active=False)
+    PresenceFactory(corporation=renault, country="VN")
+    InterlocutorFactory(corporation=renault)
+    schneider = MemberCorporationFactory(name="Schneider Electric")
+    PresenceFactory(corporation=schneider, country="TH", city="Bangkok")
+    InterlocutorFactory(corporation=schneider, countries=["VN", "TH"])
+    return [alstom_colleague, interlocutor.interlocutor, spie_interlocutor]
+
+
+def test_candidate_interlocutors_of_corporations_present_in_the_target_country(
+    application_in, candidates
+):
+    application = application_in(State.IN_REVIEW)
+
+    assert list(candidate_interlocutors(application)) == candidates
+
+
+def test_candidate_interlocutors_exclude_those_already_proposed(
+    application_in, candidates, interlocutor
+):
+    application = application_in(State.PROPOSED)
+    assert list(candidate_interlocutors(application)) == [candidates[0], candidates[2]]
+
+    services.decline_match(application.pk, interlocutor, reason="Pas de capacité.")
+
+    assert list(candidate_interlocutors(application)) == [candidates[0], candidates[2]]
+
+
+def test_candidate_interlocutors_for_another_country(candidates, other_interlocutor):
+    application = make_application_in(State.IN_REVIEW, target_country="CN", target_city="")
+
+    assert list(candidate_interlocutors(application)) == [other_interlocutor.interlocutor]
