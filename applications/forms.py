@@ -212,7 +212,9 @@ class SubmitForm(forms.Form):
 class ActionForm(forms.Form):
     expected_state = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, application: Application, **kwargs):
+    def __init__(self, *args, application: Application, action: str, **kwargs):
+        # Several action forms share a page: ids carry the action to stay unique.
+        kwargs.setdefault("auto_id", f"id_{action}_%s")
         super().__init__(*args, **kwargs)
         self.application = application
         self.fields["expected_state"].initial = application.state

@@ -285,9 +285,9 @@ def _detail_context(request, application, action_form=None) -> dict:
         if action_form is not None and action_form[0] == action:
             forms[action] = action_form[1]
         elif action == Action.PROPOSE:
-            forms[action] = ProposeForm(application=application)
+            forms[action] = ProposeForm(application=application, action=action)
         else:
-            forms[action] = ACTION_FORMS[action](application=application)
+            forms[action] = ACTION_FORMS[action](application=application, action=action)
     is_staff = can(user, "accounts.view_staff_queue")
     context = {
         "application": application,
@@ -335,7 +335,7 @@ def application_action(request, pk, action):
     if action not in ACTION_FORMS:
         raise Http404
     application = _get_visible(request, pk)
-    form = ACTION_FORMS[action](request.POST, application=application)
+    form = ACTION_FORMS[action](request.POST, application=application, action=action)
     if not form.is_valid():
         # Keep what the user typed and show the errors where they typed it.
         context = _detail_context(request, application, (action, form))
