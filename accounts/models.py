@@ -102,7 +102,7 @@ class Invitation(models.Model):
 
     email = models.EmailField(_("adresse e-mail"))
     first_name = models.CharField(_("prénom"), max_length=150)
-    last_name = models.CharField(_("nom"), max_length=150)
+    last_name = models.CharField(_("nom de famille"), max_length=150)
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
     sponsor_body = models.ForeignKey(
         "sponsors.SponsorBody",

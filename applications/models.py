@@ -127,7 +127,7 @@ class CompanyMembership(models.Model):
 
     class Meta:
         verbose_name = _("membre d'une PME")
-        verbose_name_plural = _("membres des PME")
+        verbose_name_plural = _("membres de PME")
 
     def __str__(self):
         return f"{self.user} – {self.company}"
@@ -287,7 +287,7 @@ class ApplicationEvent(models.Model):
         on_delete=models.SET_NULL,
         null=True,
         related_name="+",
-        verbose_name=_("par"),
+        verbose_name=_("auteur"),
     )
     note = models.TextField(_("motif ou commentaire"), blank=True)
     # The proposal this event is about (proposed, accepted, declined, cancelled), if any.
@@ -299,7 +299,7 @@ class ApplicationEvent(models.Model):
         related_name="events",
         verbose_name=_("mise en relation"),
     )
-    created_at = models.DateTimeField(_("le"), default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("événement")

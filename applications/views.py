@@ -5,10 +5,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import services as account_services
@@ -116,7 +118,11 @@ def company_invite(request):
     )
     messages.success(
         request,
-        _("Invitation envoyée à %(email)s : le lien est valable %(days)s jours.")
+        ngettext(
+            "Invitation envoyée à %(email)s : le lien est valable %(days)s jour.",
+            "Invitation envoyée à %(email)s : le lien est valable %(days)s jours.",
+            settings.INVITATION_MAX_AGE_DAYS,
+        )
         % {"email": invitation.email, "days": settings.INVITATION_MAX_AGE_DAYS},
     )
     return redirect("applications:company_edit")
@@ -375,12 +381,18 @@ SUCCESS_MESSAGES = {
 
 # --- Queues ------------------------------------------------------------------------------
 
+QUEUE_PAGE_SIZE = 50
+
+
+def _page(request, queryset):
+    return Paginator(queryset, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+
 
 @login_required
 @rule_required("sponsors.view_sponsor_queue")
 def sponsor_queue(request):
     show_all = request.GET.get("tous") == "1"
-    applications = selectors.sponsor_queue(request.user, pending_only=not show_all)
+    applications = _page(request, selectors.sponsor_queue(request.user, pending_only=not show_all))
     body = request.user.advisor_membership.sponsor_body
     return render(
         request,
@@ -395,7 +407,7 @@ def staff_queue(request):
     countries = selectors.staff_queue_countries()
     form = StaffQueueFilterForm(request.GET or None, countries=countries)
     filters = form.cleaned_data if form.is_valid() else {}
-    applications = selectors.staff_queue(request.user, filters)
+    applications = _page(request, selectors.staff_queue(request.user, filters))
     counts = (
         Application.objects.filter(state__in=State.with_association())
         .values("state")
@@ -408,7 +420,7 @@ def staff_queue(request):
             "applications": applications,
             "form": form,
             "counts": {State(row["state"]).label: row["n"] for row in counts},
-            "awaiting_sponsor": Application.objects.filter(Q(state=State.AWAITING_SPONSOR)).count(),
+            "awaiting_sponsor": Application.objects.filter(state=State.AWAITING_SPONSOR).count(),
         },
     )
 

@@ -560,3 +560,20 @@ def test_sme_deletes_a_draft_but_not_a_submitted_application(client, sme_user, a
 
     assert list(Application.objects.all()) == [submitted]
     assert refused.status_code == 403
+
+
+def test_staff_queue_is_paginated_and_keeps_the_filters(
+    client, staff_user, application_in, monkeypatch
+):
+    from applications import views
+
+    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 2)
+    oldest, middle, newest = (application_in(State.IN_REVIEW) for _ in range(3))
+    client.force_login(staff_user)
+
+    first = client.get(reverse("applications:staff_queue"), {"country": "VN"})
+    second = client.get(reverse("applications:staff_queue"), {"country": "VN", "page": "2"})
+
+    assert list(first.context["applications"]) == [oldest, middle]
+    assert list(second.context["applications"]) == [newest]
+    assert "?country=VN&amp;page=2" in first.content.decode()
