@@ -13,6 +13,7 @@ from sponsors.models import SponsorBody
 from .enums import Action, Outcome, State, SupportKind
 from .geography import DEPARTMENT_REGION, REGION_NAMES
 from .models import Application, Company, Sector
+from .selectors import candidate_interlocutors
 from .validators import validate_siren
 
 
@@ -281,8 +282,6 @@ class ProposeForm(ActionForm):
 
     def __init__(self, *args, candidates=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from .selectors import candidate_interlocutors
-
         self.fields["interlocutor"].queryset = (
             candidates if candidates is not None else candidate_interlocutors(self.application)
         )

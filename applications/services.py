@@ -18,6 +18,7 @@ from sponsors.models import Endorsement, SponsorBody
 
 from .enums import Action, Outcome, State
 from .models import Application, ApplicationEvent, Company, CompanyMembership, InformationRequest
+from .tasks import send_event_notifications
 from .workflow import TRANSITIONS, permission_for
 
 
@@ -86,8 +87,6 @@ def _record(
         match=match,
         created_at=timezone.now(),
     )
-    from .tasks import send_event_notifications
-
     transaction.on_commit(lambda: send_event_notifications.delay(event_id=event.pk))
     return event
 

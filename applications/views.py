@@ -29,7 +29,6 @@ from .forms import (
     ACTION_FORMS,
     ApplicationForm,
     CompanyForm,
-    ProposeForm,
     StaffQueueFilterForm,
     SubmitForm,
 )
@@ -153,8 +152,8 @@ def application_create(request):
     company = selectors.company_of(request.user)
     form = ApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        form.instance.company = company
-        fields = {name: getattr(form.save(commit=False), name) for name in _draft_fields()}
+        draft = form.save(commit=False)
+        fields = {name: getattr(draft, name) for name in _draft_fields()}
         application = services.create_draft(request.user, company, **fields)
         return _after_draft_saved(request, application)
     return render(request, "applications/application_form.html", {"form": form})
@@ -270,12 +269,10 @@ def application_submit(request, pk):
 
 
 @login_required
-def application_detail(request, pk, action_form=None):
+def application_detail(request, pk):
     application = _get_visible(request, pk)
     return render(
-        request,
-        "applications/application_detail.html",
-        _detail_context(request, application, action_form),
+        request, "applications/application_detail.html", _detail_context(request, application)
     )
 
 
@@ -289,9 +286,7 @@ def _detail_context(request, application, action_form=None) -> dict:
         if action == Action.SUBMIT:
             continue
         if action_form is not None and action_form[0] == action:
-            forms[action] = action_form[1]
-        elif action == Action.PROPOSE:
-            forms[action] = ProposeForm(application=application, action=action)
+            forms[action] = action_form[1]  # The bound form with its errors, as typed.
         else:
             forms[action] = ACTION_FORMS[action](application=application, action=action)
     is_staff = can(user, "accounts.view_staff_queue")
@@ -303,7 +298,6 @@ def _detail_context(request, application, action_form=None) -> dict:
         "events": selectors.timeline(user, application),
         "information_requests": application.information_requests.select_related("asked_by"),
         "endorsements": application.endorsements.select_related("advisor", "sponsor_body"),
-        "is_staff_view": is_staff,
         "can_edit": can(user, "applications.change_application", application),
         "can_submit": Action.SUBMIT in actions,
     }
