@@ -254,6 +254,21 @@ def perform(action: Action | str, application_id: int, actor: User, **arguments)
     return VERBS[action](application_id, actor, **{**DEFAULT_ARGUMENTS[action], **arguments})
 
 
+# The persona fixture (see tests/conftest.py) entitled to make each move.
+ENTITLED_PERSONA = {
+    Action.SUBMIT: "sme_user",
+    Action.ENDORSE: "advisor",
+    Action.DECLINE_ENDORSEMENT: "advisor",
+    Action.REQUEST_INFORMATION: "staff_user",
+    Action.ANSWER_INFORMATION: "sme_user",
+    Action.PROPOSE: "staff_user",
+    Action.ACCEPT_MATCH: "interlocutor",
+    Action.DECLINE_MATCH: "interlocutor",
+    Action.REJECT: "staff_user",
+    Action.WITHDRAW: "sme_user",
+    Action.CLOSE: "staff_user",
+}
+
 # The path taken to reach each state from a complete draft.
 PATHS: dict[State, tuple[Action, ...]] = {
     State.DRAFT: (),

@@ -10,6 +10,7 @@ from applications.models import ApplicationEvent
 from applications.tasks import send_event_notifications
 from applications.workflow import TRANSITIONS
 from tests.factories import (
+    ENTITLED_PERSONA,
     AdvisorFactory,
     InterlocutorFactory,
     StaffMembershipFactory,
@@ -69,20 +70,7 @@ def emails(everyone, names) -> list[list[str]]:
 SPONSOR = {"advisor", "advisor_colleague"}
 STAFF = {"staff_user", "staff_colleague"}
 
-# The entitled actor of each move, and who hears of it.
-ACTOR = {
-    Action.SUBMIT: "sme_user",
-    Action.ENDORSE: "advisor",
-    Action.DECLINE_ENDORSEMENT: "advisor",
-    Action.REQUEST_INFORMATION: "staff_user",
-    Action.ANSWER_INFORMATION: "sme_user",
-    Action.PROPOSE: "staff_user",
-    Action.ACCEPT_MATCH: "interlocutor",
-    Action.DECLINE_MATCH: "interlocutor",
-    Action.REJECT: "staff_user",
-    Action.WITHDRAW: "sme_user",
-    Action.CLOSE: "staff_user",
-}
+# Who hears of each move (its actor is `ENTITLED_PERSONA[action]`).
 RECIPIENTS = {
     (State.DRAFT, Action.SUBMIT): SPONSOR,
     (State.AWAITING_SPONSOR, Action.ENDORSE): {"sme_user"} | STAFF,
@@ -124,7 +112,7 @@ def test_each_move_mails_exactly_the_people_concerned(
     action,
 ):
     application = application_in(state)
-    actor = everyone[ACTOR[action]]
+    actor = everyone[ENTITLED_PERSONA[action]]
     arguments = {}
     if action == Action.SUBMIT:
         arguments["sponsor_body"] = sponsor_body

@@ -14,6 +14,7 @@ from corporations.models import Match
 from sponsors.enums import Decision
 from sponsors.models import Endorsement
 from tests.factories import (
+    ENTITLED_PERSONA,
     ApplicationFactory,
     InterlocutorFactory,
     MemberCorporationFactory,
@@ -52,21 +53,8 @@ REFUSED = [
     (state, action) for action in TRANSITIONS for state in State if (state, action) not in ALLOWED
 ]
 
-# The persona entitled to make each move (the closing staff member could also be the following
-# interlocutor: see test_close_by_the_following_interlocutor).
-ACTOR = {
-    Action.SUBMIT: "sme_user",
-    Action.ENDORSE: "advisor",
-    Action.DECLINE_ENDORSEMENT: "advisor",
-    Action.REQUEST_INFORMATION: "staff_user",
-    Action.ANSWER_INFORMATION: "sme_user",
-    Action.PROPOSE: "staff_user",
-    Action.ACCEPT_MATCH: "interlocutor",
-    Action.DECLINE_MATCH: "interlocutor",
-    Action.REJECT: "staff_user",
-    Action.WITHDRAW: "sme_user",
-    Action.CLOSE: "staff_user",
-}
+# The persona entitled to each move is ENTITLED_PERSONA (closing could also be the following
+# interlocutor's move: see test_close_by_the_following_interlocutor).
 
 # The note each event carries with the default texts of `tests.factories.perform`.
 EVENT_NOTE = {
@@ -96,7 +84,7 @@ def act(request, sponsor_body, interlocutor):
     """`act(action, application)`: the move made by its entitled persona, default texts."""
 
     def run(action, application, actor=None, **arguments):
-        actor = actor or request.getfixturevalue(ACTOR[action])
+        actor = actor or request.getfixturevalue(ENTITLED_PERSONA[action])
         if action == Action.SUBMIT:
             arguments.setdefault("sponsor_body", sponsor_body)
         if action == Action.PROPOSE:
@@ -120,7 +108,7 @@ def test_transition_table_allowed_move_reaches_target_and_records_one_event(
     state, action, application_in, act, request, frozen
 ):
     application = application_in(state)
-    actor = request.getfixturevalue(ACTOR[action])
+    actor = request.getfixturevalue(ENTITLED_PERSONA[action])
     events_before = set(application.events.values_list("pk", flat=True))
 
     act(action, application)
