@@ -5,14 +5,15 @@ saves the new state, records an event (who, when, from, to, why) and, once the t
 committed, queues the mails to the people concerned.
 """
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import can
 from corporations.enums import MatchStatus
-from corporations.models import Interlocutor, Match
+from corporations.models import HostingOffer, Interlocutor, Match
 from sponsors.enums import Decision
 from sponsors.models import Endorsement, SponsorBody
 
@@ -248,27 +249,100 @@ def propose(
     *,
     interlocutor: Interlocutor,
     note: str = "",
+    hosting_offer: HostingOffer | None = None,
+    off_list_reason: str = "",
     expected_state: str | None = None,
 ) -> Match:
+    """Propose the application to an interlocutor, with the hosting offer that would take the
+    SME's desks; `off_list_reason` says why staff chose someone the ranking did not list."""
     application = _lock(application_id)
     _check(application, Action.PROPOSE, actor, expected_state)
     if not (interlocutor.is_active and interlocutor.corporation.is_active):
         raise WorkflowError(_("Ce correspondant n'accepte pas de dossiers en ce moment."))
     if application.matches.filter(interlocutor=interlocutor).exists():
         raise WorkflowError(_("Ce dossier a déjà été proposé à ce correspondant."))
+    if hosting_offer is not None and hosting_offer.corporation_id != interlocutor.corporation_id:
+        raise WorkflowError(_("Cette offre d'hébergement n'est pas celle du groupe proposé."))
     match = Match.objects.create(
-        application=application, interlocutor=interlocutor, proposed_by=actor, note=note
+        application=application,
+        interlocutor=interlocutor,
+        proposed_by=actor,
+        note=note,
+        hosting_offer=hosting_offer if application.wants_hosting else None,
+        off_list_reason=off_list_reason.strip(),
     )
     message = _("Proposée à %(person)s (%(corporation)s).") % {
         "person": interlocutor.user,
         "corporation": interlocutor.corporation,
     }
+    if match.off_list_reason:
+        message += "\n" + _("Choix hors de la liste : %(reason)s") % {
+            "reason": match.off_list_reason
+        }
     _move(application, Action.PROPOSE, actor, note=f"{message}\n{note}".strip(), match=match)
     return match
 
 
 def _live_match(application: Application, status: str) -> Match:
     return application.matches.select_for_update().get(status=status)
+
+
+# Capacity and desks: the row is locked (after the application's, always in this order, so
+# two actors never wait on each other crosswise), checked, then updated with F(); the
+# CheckConstraints on both tables refuse anything that would still overbook.
+
+
+def _take_capacity(interlocutor_id: int) -> None:
+    interlocutor = Interlocutor.objects.select_for_update().get(pk=interlocutor_id)
+    if interlocutor.open_accompaniments >= interlocutor.capacity:
+        raise WorkflowError(
+            _(
+                "Vous accompagnez déjà %(count)s PME, le maximum que vous avez indiqué. "
+                "Clôturez un accompagnement ou augmentez votre capacité dans votre profil "
+                "avant d'accepter ce dossier."
+            )
+            % {"count": interlocutor.open_accompaniments}
+        )
+    _update_or_refuse(
+        Interlocutor.objects.filter(pk=interlocutor_id),
+        open_accompaniments=F("open_accompaniments") + 1,
+    )
+
+
+def _reserve_desks(offer_id: int, desks: int) -> None:
+    offer = HostingOffer.objects.select_for_update().get(pk=offer_id)
+    if offer.free_desks < desks:
+        raise WorkflowError(
+            _(
+                "L'offre d'hébergement de %(city)s n'a plus que %(free)s poste(s) libre(s) "
+                "pour les %(desks)s demandés. L'équipe Pacte PME peut proposer une autre offre."
+            )
+            % {"city": offer.city, "free": offer.free_desks, "desks": desks}
+        )
+    _update_or_refuse(
+        HostingOffer.objects.filter(pk=offer_id), reserved_desks=F("reserved_desks") + desks
+    )
+
+
+def _update_or_refuse(queryset, **changes) -> None:
+    try:
+        with transaction.atomic():
+            queryset.update(**changes)
+    except IntegrityError as error:
+        raise WorkflowError(
+            _("Quelqu'un vient d'agir sur ce dossier en même temps que vous : recommencez.")
+        ) from error
+
+
+def _release(match: Match) -> None:
+    """Give back the interlocutor's capacity and the desks an accompaniment held."""
+    Interlocutor.objects.filter(pk=match.interlocutor_id, open_accompaniments__gt=0).update(
+        open_accompaniments=F("open_accompaniments") - 1
+    )
+    if match.hosting_offer_id and match.reserved_desks:
+        HostingOffer.objects.filter(
+            pk=match.hosting_offer_id, reserved_desks__gte=match.reserved_desks
+        ).update(reserved_desks=F("reserved_desks") - match.reserved_desks)
 
 
 @transaction.atomic
@@ -278,10 +352,14 @@ def accept_match(
     application = _lock(application_id)
     _check(application, Action.ACCEPT_MATCH, actor, expected_state)
     match = _live_match(application, MatchStatus.PROPOSED)
+    _take_capacity(match.interlocutor_id)
+    if match.hosting_offer_id and application.hosting_desks:
+        _reserve_desks(match.hosting_offer_id, application.hosting_desks)
+        match.reserved_desks = application.hosting_desks
     match.status = MatchStatus.ACCEPTED
     match.decision_reason = note
     match.decided_at = timezone.now()
-    match.save(update_fields=["status", "decision_reason", "decided_at"])
+    match.save(update_fields=["status", "decision_reason", "decided_at", "reserved_desks"])
     _move(application, Action.ACCEPT_MATCH, actor, note=note, match=match)
     return application
 
@@ -342,6 +420,9 @@ def close(
 ) -> Application:
     application = _lock(application_id)
     _check(application, Action.CLOSE, actor, expected_state)
+    match = application.matches.select_for_update().filter(status=MatchStatus.ACCEPTED).first()
+    if match is not None:
+        _release(match)
     application.outcome = outcome
     application.closed_at = timezone.now()
     label = Outcome(outcome).label
@@ -351,7 +432,7 @@ def close(
         actor,
         note=f"{label}. {note}".strip() if note else str(label),
         fields=("outcome", "closed_at"),
-        match=application.matches.filter(status=MatchStatus.ACCEPTED).first(),
+        match=match,
     )
     return application
 

@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -91,15 +92,66 @@ class Interlocutor(models.Model):
     capacity = models.PositiveSmallIntegerField(
         _("dossiers suivis simultanément (maximum)"), default=3
     )
+    # Accompaniments under way, kept by the workflow's services under a row lock; the
+    # constraint below is the last word when two acceptances race.
+    open_accompaniments = models.PositiveSmallIntegerField(
+        _("accompagnements en cours"), default=0, editable=False
+    )
+    is_coordinator = models.BooleanField(
+        _("coordinateur du grand groupe"),
+        default=False,
+        help_text=_("Tient à jour les implantations et les offres d'hébergement du groupe."),
+    )
     is_active = models.BooleanField(_("actif"), default=True)
 
     class Meta:
         verbose_name = _("correspondant")
         verbose_name_plural = _("correspondants")
         ordering = ["corporation__name", "user__last_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(open_accompaniments__lte=F("capacity")),
+                name="interlocutor_within_capacity",
+            )
+        ]
 
     def __str__(self):
         return f"{self.user} ({self.corporation})"
+
+    def get_absolute_url(self):
+        return reverse("corporations:profile")
+
+    @property
+    def free_capacity(self) -> int:
+        return max(self.capacity - self.open_accompaniments, 0)
+
+
+class Absence(models.Model):
+    """A period when an interlocutor takes no new dossier (holidays, assignment...)."""
+
+    interlocutor = models.ForeignKey(
+        Interlocutor,
+        on_delete=models.CASCADE,
+        related_name="absences",
+        verbose_name=_("correspondant"),
+    )
+    start = models.DateField(_("du"))
+    end = models.DateField(_("au (inclus)"))
+    note = models.CharField(_("motif (facultatif)"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=F("start")), name="absence_ends_after_start"
+            )
+        ]
+        indexes = [models.Index(fields=["interlocutor", "end"])]
+
+    def __str__(self):
+        return f"{self.interlocutor}: {self.start} – {self.end}"
 
 
 class HostingOffer(models.Model):
@@ -113,7 +165,11 @@ class HostingOffer(models.Model):
     )
     country = CountryField(_("pays"))
     city = models.CharField(_("ville"), max_length=100)
-    desks = models.PositiveSmallIntegerField(_("postes de travail disponibles"))
+    desks = models.PositiveSmallIntegerField(_("postes de travail offerts"))
+    # Desks taken by accompaniments under way; kept by the services under a row lock.
+    reserved_desks = models.PositiveSmallIntegerField(
+        _("postes occupés"), default=0, editable=False
+    )
     monthly_price = models.PositiveIntegerField(_("prix mensuel par poste (€)"), default=0)
     at_cost = models.BooleanField(_("à prix coûtant"), default=False)
     vie_accepted = models.BooleanField(_("VIE acceptés"), default=True)
@@ -123,9 +179,18 @@ class HostingOffer(models.Model):
         verbose_name = _("offre d'hébergement")
         verbose_name_plural = _("offres d'hébergement")
         ordering = ["corporation__name", "country", "city"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reserved_desks__lte=F("desks")), name="hosting_offer_not_overbooked"
+            )
+        ]
 
     def __str__(self):
         return f"{self.corporation} – {self.city}, {self.country.name}"
+
+    @property
+    def free_desks(self) -> int:
+        return max(self.desks - self.reserved_desks, 0)
 
 
 class MatchQuerySet(models.QuerySet):
@@ -158,6 +223,17 @@ class Match(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     note = models.TextField(_("message au correspondant"), blank=True)
+    # Staff may propose someone the ranking did not list; they must say why.
+    off_list_reason = models.TextField(_("motif du choix hors de la liste"), blank=True)
+    hosting_offer = models.ForeignKey(
+        HostingOffer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="matches",
+        verbose_name=_("offre d'hébergement"),
+    )
+    reserved_desks = models.PositiveSmallIntegerField(_("postes réservés"), default=0)
     decision_reason = models.TextField(_("motif"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
