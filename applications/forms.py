@@ -1,5 +1,7 @@
 """Forms for companies, applications and each workflow action."""
 
+from collections.abc import Iterable
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
@@ -7,13 +9,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from corporations.models import Interlocutor
+from corporations.models import HostingOffer, Interlocutor
 from sponsors.models import SponsorBody
 
 from .enums import Action, Outcome, State, SupportKind
 from .geography import DEPARTMENT_REGION, REGION_NAMES
 from .models import Application, Company, Sector
-from .selectors import candidate_interlocutors
+from .selectors import proposable_interlocutors
 from .validators import validate_siren
 
 
@@ -273,18 +275,70 @@ class InterlocutorChoiceField(forms.ModelChoiceField):
 
 
 class ProposeForm(ActionForm):
+    """Propose the application to an interlocutor: one the ranking lists as available (a row's
+    button sends its hosting offer), or anyone else, with the reason for that choice."""
+
     interlocutor = InterlocutorChoiceField(
         label=_("Correspondant"),
         queryset=Interlocutor.objects.none(),
-        error_messages={"required": _("Choisissez le correspondant à qui proposer le dossier.")},
+        error_messages={
+            "required": _("Choisissez le correspondant à qui proposer le dossier."),
+            "invalid_choice": _(
+                "Ce correspondant ne peut pas recevoir ce dossier : il n'est plus actif ou le "
+                "dossier lui a déjà été proposé."
+            ),
+        },
+    )
+    # The offer the ranking chose for the SME's desks; checked in `clean`, where its error can
+    # be shown (a hidden field's own errors would not be).
+    hosting_offer = forms.CharField(required=False, widget=forms.HiddenInput)
+    off_list_reason = _text(
+        _("Pourquoi ce correspondant ?"),
+        required=False,
+        help_text=_(
+            "Obligatoire s'il n'est pas parmi les correspondants disponibles ci-dessus ; "
+            "enregistré avec la proposition."
+        ),
     )
     note = _text(_("Message au correspondant (facultatif)"), required=False)
 
-    def __init__(self, *args, candidates=None, **kwargs):
+    def __init__(self, *args, ranked_ids: Iterable[int] = (), **kwargs):
+        """`ranked_ids`: the interlocutors the ranking lists as available for this application;
+        anyone else needs a reason."""
         super().__init__(*args, **kwargs)
-        self.fields["interlocutor"].queryset = (
-            candidates if candidates is not None else candidate_interlocutors(self.application)
-        )
+        self.ranked_ids = frozenset(ranked_ids)
+        self.fields["interlocutor"].queryset = proposable_interlocutors(self.application)
+
+    def clean(self):
+        cleaned = super().clean()
+        offer_id = cleaned.pop("hosting_offer", "")
+        cleaned["hosting_offer"] = None
+        interlocutor = cleaned.get("interlocutor")
+        if interlocutor is None:
+            return cleaned
+        if offer_id and self.application.wants_hosting:
+            offer = HostingOffer.objects.filter(
+                pk=int(offer_id) if offer_id.isdecimal() and len(offer_id) < 10 else None,
+                corporation_id=interlocutor.corporation_id,
+                country=self.application.target_country,
+            ).first()
+            if offer is None:
+                self.add_error(
+                    None,
+                    _(
+                        "Cette offre d'hébergement n'est pas une offre du groupe du "
+                        "correspondant dans le pays cible."
+                    ),
+                )
+            cleaned["hosting_offer"] = offer
+        if interlocutor.pk in self.ranked_ids:
+            cleaned["off_list_reason"] = ""  # listed: nothing to justify
+        elif not cleaned.get("off_list_reason", "").strip():
+            self.add_error(
+                "off_list_reason",
+                _("Expliquez pourquoi vous choisissez un correspondant hors de la liste."),
+            )
+        return cleaned
 
 
 class AcceptMatchForm(ActionForm):

@@ -58,6 +58,8 @@ rules.add_perm("applications.decline_endorsement_application", is_advisor_of_spo
 rules.add_perm("applications.request_information_application", is_association_staff)
 rules.add_perm("applications.reject_application", is_association_staff)
 rules.add_perm("applications.propose_application", is_association_staff)
+# The matching ranking (scores, reasons, who declined): the association's working tool.
+rules.add_perm("applications.view_ranking", is_association_staff)
 rules.add_perm("applications.accept_match_application", is_proposed_interlocutor)
 rules.add_perm("applications.decline_match_application", is_proposed_interlocutor)
 rules.add_perm("applications.close_application", is_association_staff | is_following_interlocutor)

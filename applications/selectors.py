@@ -6,7 +6,7 @@ from django_countries.fields import Country
 from accounts.models import User
 from accounts.rules import is_association_staff
 from corporations.enums import MatchStatus
-from corporations.models import Interlocutor, Match, Presence
+from corporations.models import Interlocutor, Match
 from sponsors.enums import Decision
 from sponsors.models import Endorsement, SponsorBody
 from sponsors.rules import advisor_body_id
@@ -106,21 +106,17 @@ def sponsor_bodies_for(company: Company) -> list[SponsorBody]:
     return sorted(bodies, key=lambda body: not body.covers(company.region, company.department))
 
 
-def candidate_interlocutors(application: Application) -> QuerySet[Interlocutor]:
-    """Interlocutors of corporations present in the target country, for staff to pick from.
-
-    The ranking engine comes later; for now, presence in the country, then covering it.
-    """
-    present = Presence.objects.filter(
-        corporation=OuterRef("corporation"), country=application.target_country
-    )
+def proposable_interlocutors(application: Application) -> QuerySet[Interlocutor]:
+    """Every active interlocutor of an active corporation to whom this application was never
+    proposed: whom staff may pick, in the ranking or outside it (with a reason)."""
     already = Match.objects.filter(application=application, interlocutor=OuterRef("pk"))
     return (
-        Interlocutor.objects.filter(is_active=True, corporation__is_active=True)
-        .filter(Exists(present))
+        Interlocutor.objects.filter(
+            is_active=True, user__is_active=True, corporation__is_active=True
+        )
         .exclude(Exists(already))
         .select_related("user", "corporation")
-        .order_by("corporation__name", "user__last_name")
+        .order_by("corporation__name", "user__last_name", "user__first_name", "pk")
     )
 
 

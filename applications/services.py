@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.permissions import can
@@ -296,10 +297,14 @@ def _take_capacity(interlocutor_id: int) -> None:
     interlocutor = Interlocutor.objects.select_for_update().get(pk=interlocutor_id)
     if interlocutor.open_accompaniments >= interlocutor.capacity:
         raise WorkflowError(
-            _(
+            ngettext(
                 "Vous accompagnez déjà %(count)s PME, le maximum que vous avez indiqué. "
                 "Clôturez un accompagnement ou augmentez votre capacité dans votre profil "
-                "avant d'accepter ce dossier."
+                "avant d'accepter ce dossier.",
+                "Vous accompagnez déjà %(count)s PME, le maximum que vous avez indiqué. "
+                "Clôturez un accompagnement ou augmentez votre capacité dans votre profil "
+                "avant d'accepter ce dossier.",
+                interlocutor.open_accompaniments,
             )
             % {"count": interlocutor.open_accompaniments}
         )

@@ -19,8 +19,9 @@ from accounts.forms import ColleagueInvitationForm
 from accounts.models import Invitation
 from accounts.permissions import can, rule_required
 from accounts.roles import role_of
+from corporations import m49
 from corporations.enums import MatchStatus
-from corporations.models import HostingOffer, Presence
+from corporations.selectors import ranking_for
 from sponsors.enums import Decision
 
 from . import selectors, services
@@ -276,11 +277,15 @@ def application_detail(request, pk):
     )
 
 
-def _detail_context(request, application, action_form=None) -> dict:
+def _detail_context(request, application, action_form=None, ranking=None) -> dict:
     user = request.user
     actions = services.available_actions(user, application)
     if services.can_rate(user, application):
         actions.append(Action.RATE)
+    if Action.PROPOSE in actions and can(user, "applications.view_ranking", application):
+        ranking = ranking or ranking_for(application)
+    else:
+        ranking = None
     forms = {}
     for action in actions:
         if action == Action.SUBMIT:
@@ -288,12 +293,13 @@ def _detail_context(request, application, action_form=None) -> dict:
         if action_form is not None and action_form[0] == action:
             forms[action] = action_form[1]  # The bound form with its errors, as typed.
         else:
-            forms[action] = ACTION_FORMS[action](application=application, action=action)
+            forms[action] = ACTION_FORMS[action](
+                application=application, action=action, **_form_kwargs(action, ranking)
+            )
     is_staff = can(user, "accounts.view_staff_queue")
     context = {
         "application": application,
         "actions": actions,
-        "action_forms": [(action, Action(action).label, form) for action, form in forms.items()],
         "open_action": action_form[0] if action_form else None,
         "events": selectors.timeline(user, application),
         "information_requests": application.information_requests.select_related("asked_by"),
@@ -301,30 +307,38 @@ def _detail_context(request, application, action_form=None) -> dict:
         "can_edit": can(user, "applications.change_application", application),
         "can_submit": Action.SUBMIT in actions,
     }
+    if ranking is not None:
+        # Staff propose from the ranking (its rows, or the form for anyone else), not from
+        # the accordion of the other actions.
+        context["ranking"] = ranking
+        context["propose_form"] = forms.pop(Action.PROPOSE)
+        context["subregion"] = m49.subregion_name(m49.subregion_of(str(application.target_country)))
+    context["action_forms"] = [
+        (action, Action(action).label, form) for action, form in forms.items()
+    ]
     if is_staff:
         context["matches"] = application.matches.select_related(
-            "interlocutor__user", "interlocutor__corporation"
+            "interlocutor__user", "interlocutor__corporation", "hosting_offer"
         )
     context["current_match"] = (
         application.matches.filter(status=MatchStatus.ACCEPTED)
         .select_related("interlocutor__user", "interlocutor__corporation")
         .first()
     )
-    if is_staff and Action.PROPOSE in actions:
-        context["presences"] = (
-            Presence.objects.filter(country=application.target_country)
-            .select_related("corporation")
-            .prefetch_related("sectors")
-            .order_by("corporation__name", "city")
-        )
-        context["hosting_offers"] = HostingOffer.objects.filter(
-            country=application.target_country
-        ).select_related("corporation")
     if application.state == State.DRAFT:
         context["last_decline"] = application.endorsements.filter(
             decision=Decision.DECLINED
         ).first()
     return context
+
+
+def _form_kwargs(action, ranking) -> dict:
+    """What an action's form needs beyond the application: the ranking's available
+    interlocutors for a proposal (anyone else needs a reason)."""
+    if action != Action.PROPOSE:
+        return {}
+    available = ranking.available if ranking is not None else ()
+    return {"ranked_ids": {ranked.candidate.id for ranked in available}}
 
 
 @login_required
@@ -335,10 +349,15 @@ def application_action(request, pk, action):
     if action not in ACTION_FORMS:
         raise Http404
     application = _get_visible(request, pk)
-    form = ACTION_FORMS[action](request.POST, application=application, action=action)
+    ranking = None
+    if action == Action.PROPOSE and can(request.user, "applications.view_ranking", application):
+        ranking = ranking_for(application)
+    form = ACTION_FORMS[action](
+        request.POST, application=application, action=action, **_form_kwargs(action, ranking)
+    )
     if not form.is_valid():
         # Keep what the user typed and show the errors where they typed it.
-        context = _detail_context(request, application, (action, form))
+        context = _detail_context(request, application, (action, form), ranking)
         if action not in context["actions"]:
             messages.error(request, _("Cette action n'est plus possible sur ce dossier."))
             return redirect(application)

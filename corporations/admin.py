@@ -4,7 +4,7 @@ and the matches (proposals of applications to interlocutors)."""
 from django.contrib import admin
 from django.db import models
 
-from .models import HostingOffer, Interlocutor, Match, MemberCorporation, Presence
+from .models import Absence, HostingOffer, Interlocutor, Match, MemberCorporation, Presence
 
 
 class PresenceInline(admin.TabularInline):
@@ -16,15 +16,29 @@ class PresenceInline(admin.TabularInline):
 class HostingOfferInline(admin.TabularInline):
     model = HostingOffer
     extra = 0
-    fields = ["country", "city", "desks", "monthly_price", "at_cost", "vie_accepted"]
+    fields = [
+        "country",
+        "city",
+        "desks",
+        "reserved_desks",
+        "monthly_price",
+        "at_cost",
+        "vie_accepted",
+    ]
+    readonly_fields = ["reserved_desks"]
 
 
 class InterlocutorInline(admin.TabularInline):
     model = Interlocutor
     extra = 0
-    fields = ["user", "job_title", "countries", "capacity", "is_active"]
+    fields = ["user", "job_title", "countries", "capacity", "is_coordinator", "is_active"]
     autocomplete_fields = ["user"]
     show_change_link = True
+
+
+class AbsenceInline(admin.TabularInline):
+    model = Absence
+    extra = 0
 
 
 @admin.register(MemberCorporation)
@@ -49,8 +63,20 @@ class PresenceAdmin(admin.ModelAdmin):
 
 @admin.register(Interlocutor)
 class InterlocutorAdmin(admin.ModelAdmin):
-    list_display = ["user", "corporation", "job_title", "countries", "capacity", "is_active"]
-    list_filter = ["corporation", "is_active"]
+    list_display = [
+        "user",
+        "corporation",
+        "job_title",
+        "countries",
+        "capacity",
+        "open_accompaniments",
+        "is_coordinator",
+        "is_active",
+    ]
+    list_filter = ["corporation", "is_coordinator", "is_active"]
+    # Kept by the workflow when accompaniments start and end.
+    readonly_fields = ["open_accompaniments"]
+    inlines = [AbsenceInline]
     search_fields = [
         "user__email",
         "user__first_name",
@@ -70,11 +96,13 @@ class HostingOfferAdmin(admin.ModelAdmin):
         "country",
         "city",
         "desks",
+        "reserved_desks",
         "monthly_price",
         "at_cost",
         "vie_accepted",
     ]
     list_filter = ["corporation", "country", "at_cost", "vie_accepted"]
+    readonly_fields = ["reserved_desks"]
     search_fields = ["corporation__name", "city"]
     list_select_related = ["corporation"]
 

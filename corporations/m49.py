@@ -13,6 +13,8 @@ Left out on purpose:
 TW (Taiwan) is not listed separately by M49; it is mapped to Eastern Asia (030), as China is.
 """
 
+from django.utils.translation import get_language
+
 # M49 sub-region code -> (French name, English name).
 SUBREGIONS: dict[str, tuple[str, str]] = {
     "015": ("Afrique du Nord", "Northern Africa"),
@@ -302,3 +304,11 @@ _COUNTRIES_BY_SUBREGION: dict[str, frozenset[str]] = {
 def countries_in(subregion: str) -> frozenset[str]:
     """The ISO codes of the countries of an M49 sub-region."""
     return _COUNTRIES_BY_SUBREGION.get(subregion, frozenset())
+
+
+def subregion_name(subregion: str | None) -> str:
+    """The sub-region's name in the current language (French unless English is active)."""
+    names = SUBREGIONS.get(subregion or "")
+    if names is None:
+        return ""
+    return names[1] if (get_language() or "fr").startswith("en") else names[0]

@@ -14,6 +14,7 @@ from datetime import date
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 # --- Weights: points a reason adds to the score (the maximum is about 130). -------------------
 
@@ -160,20 +161,20 @@ def _places_for(candidate: Candidate, need: Need, *, nearby: bool) -> list[Place
     return [p for p in candidate.places if p.country == need.country]
 
 
-def _covers(candidate: Candidate, country: str) -> bool:
-    return not candidate.covers or country in candidate.covers
+def _covers(candidate: Candidate, place: Place, need: Need) -> bool:
+    """The interlocutor covers the place's country, or the target country itself (someone who
+    follows Vietnam from the group's Bangkok office still knows Vietnam)."""
+    return not candidate.covers or bool({place.country, need.country} & candidate.covers)
 
 
 def _knows(candidate: Candidate, need: Need, *, nearby: bool) -> bool:
     """Present there, and the interlocutor covers (one of) the countries concerned."""
     places = _places_for(candidate, need, nearby=nearby)
-    return any(_covers(candidate, place.country) for place in places)
+    return any(_covers(candidate, place, need) for place in places)
 
 
 def _score(candidate: Candidate, need: Need, *, nearby: bool) -> Ranked:
-    places = [
-        p for p in _places_for(candidate, need, nearby=nearby) if _covers(candidate, p.country)
-    ]
+    places = [p for p in _places_for(candidate, need, nearby=nearby) if _covers(candidate, p, need)]
     result = Ranked(candidate=candidate, score=0, nearby=nearby)
     add = _adder(result)
 
@@ -188,8 +189,8 @@ def _score(candidate: Candidate, need: Need, *, nearby: bool) -> Ranked:
         add(W_COUNTRY, _("Présent dans le pays cible."))
         if need.city and any(_same_city(p.city, need.city) for p in places):
             add(W_CITY, _("Présent à %(city)s.") % {"city": need.city})
-        if candidate.covers and need.country in candidate.covers:
-            add(W_COVERS_COUNTRY, _("Le correspondant suit ce pays."))
+    if candidate.covers and need.country in candidate.covers:
+        add(W_COVERS_COUNTRY, _("Le correspondant suit ce pays."))
 
     divisions = frozenset().union(*(p.divisions for p in places))
     sections = frozenset().union(*(p.sections for p in places))
@@ -219,9 +220,11 @@ def _score(candidate: Candidate, need: Need, *, nearby: bool) -> Ranked:
     if candidate.declined_this:
         result.unavailable = _("A déjà décliné ce dossier.")
     elif free == 0:
-        result.unavailable = _("Capacité atteinte (%(capacity)s dossiers suivis).") % {
-            "capacity": candidate.capacity
-        }
+        result.unavailable = ngettext(
+            "Capacité atteinte (%(capacity)s dossier suivi).",
+            "Capacité atteinte (%(capacity)s dossiers suivis).",
+            candidate.capacity,
+        ) % {"capacity": candidate.capacity}
     elif candidate.absent_until is not None:
         result.unavailable = _("Absent jusqu'au %(date)s.") % {
             "date": date_format(candidate.absent_until, "SHORT_DATE_FORMAT")

@@ -1,12 +1,14 @@
 """Member corporations, where they operate, who can take dossiers, hosting offers and matches."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_countries.fields import CountryField
 
 from .enums import MatchStatus
@@ -125,6 +127,21 @@ class Interlocutor(models.Model):
     def free_capacity(self) -> int:
         return max(self.capacity - self.open_accompaniments, 0)
 
+    def clean(self):
+        if self.capacity is not None and self.capacity < self.open_accompaniments:
+            raise ValidationError(
+                {
+                    "capacity": ngettext(
+                        "Ce correspondant suit actuellement %(count)s dossier : sa capacité ne "
+                        "peut pas être inférieure.",
+                        "Ce correspondant suit actuellement %(count)s dossiers : sa capacité ne "
+                        "peut pas être inférieure.",
+                        self.open_accompaniments,
+                    )
+                    % {"count": self.open_accompaniments}
+                }
+            )
+
 
 class Absence(models.Model):
     """A period when an interlocutor takes no new dossier (holidays, assignment...)."""
@@ -191,6 +208,21 @@ class HostingOffer(models.Model):
     @property
     def free_desks(self) -> int:
         return max(self.desks - self.reserved_desks, 0)
+
+    def clean(self):
+        if self.desks is not None and self.desks < self.reserved_desks:
+            raise ValidationError(
+                {
+                    "desks": ngettext(
+                        "%(count)s poste est occupé par une PME accompagnée : l'offre ne peut "
+                        "pas en compter moins.",
+                        "%(count)s postes sont occupés par des PME accompagnées : l'offre ne "
+                        "peut pas en compter moins.",
+                        self.reserved_desks,
+                    )
+                    % {"count": self.reserved_desks}
+                }
+            )
 
 
 class MatchQuerySet(models.QuerySet):

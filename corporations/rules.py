@@ -1,6 +1,8 @@
-"""Permission predicates for corporate interlocutors."""
+"""Permission predicates for corporate interlocutors and the coordinators of corporations."""
 
 import rules
+
+from accounts.rules import is_association_staff
 
 from .enums import MatchStatus
 
@@ -36,3 +38,22 @@ def is_following_interlocutor(user, application) -> bool:
 
 
 rules.add_perm("corporations.view_interlocutor_queue", is_interlocutor)
+
+
+@rules.predicate
+def is_coordinator_of(user, corporation) -> bool:
+    """An active coordinator of this very corporation (keeps its presences and offers)."""
+    interlocutor = interlocutor_of(user)
+    return (
+        corporation is not None
+        and interlocutor is not None
+        and interlocutor.is_active
+        and interlocutor.is_coordinator
+        and interlocutor.corporation_id == corporation.pk
+    )
+
+
+# Each interlocutor keeps their own profile (looked up from the user, never from the URL).
+rules.add_perm("corporations.change_own_profile", is_interlocutor)
+rules.add_perm("corporations.change_corporation", is_coordinator_of | is_association_staff)
+rules.add_perm("corporations.view_corporation_list", is_association_staff)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", application_views.home, name="home"),
     path("comptes/", include("accounts.urls")),
     path("demandes/", include("applications.urls")),
+    path("groupes/", include("corporations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,5 +1,6 @@
 """Tests of `manage.py seed_demo`: idempotent, every queue has something, the story holds."""
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -7,6 +8,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from stdnum.fr import siren
 
 from accounts.enums import Role
@@ -16,6 +18,9 @@ from applications import selectors, services
 from applications.enums import Action, Maturity, State
 from applications.management.commands.seed_demo import DEMO_PASSWORD
 from applications.models import Application, Company
+from corporations.enums import MatchStatus
+from corporations.models import HostingOffer, Interlocutor, Match
+from corporations.selectors import ranking_for
 
 pytestmark = pytest.mark.django_db
 
@@ -69,10 +74,10 @@ def test_seed_demo_puts_applications_in_every_state(seeded):
     assert per_state == {
         State.DRAFT: 2,
         State.AWAITING_SPONSOR: 2,
-        State.IN_REVIEW: 2,
+        State.IN_REVIEW: 3,
         State.AWAITING_INFORMATION: 1,
         State.PROPOSED: 2,
-        State.ACCOMPANIED: 1,
+        State.ACCOMPANIED: 2,
         State.CLOSED: 1,
         State.REJECTED: 1,
         State.WITHDRAWN: 1,
@@ -102,7 +107,7 @@ def test_seed_demo_asconit_application_is_a_draft_ready_to_submit(seeded):
 def test_seed_demo_companies_have_valid_sirens_and_a_member(seeded):
     companies = Company.objects.all()
 
-    assert companies.count() == 9
+    assert companies.count() == 10
     for company in companies:
         assert siren.is_valid(company.siren), company
         assert company.memberships.count() == 1
@@ -148,7 +153,7 @@ def test_seed_demo_fills_each_queue(seeded):
     ages = sorted(
         application.days_since_endorsement for application in selectors.staff_queue(staff)
     )
-    assert ages == [3, 9, 20, 20, 35]
+    assert ages == [3, 6, 9, 20, 20, 35]
 
 
 def test_seed_demo_admin_pages_open(seeded, client):
@@ -164,3 +169,64 @@ def test_seed_demo_admin_pages_open(seeded, client):
             )
 
             assert (changelist.status_code, change.status_code) == (200, 200), info
+
+
+def test_seed_demo_interlocutor_coordinates_alstom(seeded):
+    interlocutor = Interlocutor.objects.get(user__email="correspondant@demo.pacte-pme.fr")
+
+    assert (interlocutor.corporation.name, interlocutor.is_coordinator) == ("Alstom", True)
+
+
+def test_seed_demo_load_and_desks_match_the_accompaniments(seeded):
+    under_way = Match.objects.filter(
+        status=MatchStatus.ACCEPTED, application__state=State.ACCOMPANIED
+    )
+
+    for interlocutor in Interlocutor.objects.all():
+        assert (
+            interlocutor.open_accompaniments == under_way.filter(interlocutor=interlocutor).count()
+        ), interlocutor
+    for offer in HostingOffer.objects.all():
+        assert offer.reserved_desks == sum(
+            under_way.filter(hosting_offer=offer).values_list("reserved_desks", flat=True)
+        ), offer
+    assert sorted(
+        (str(offer), offer.reserved_desks)
+        for offer in HostingOffer.objects.filter(reserved_desks__gt=0)
+    ) == [
+        ("Alstom – Hanoi, Viêt Nam", 1),
+        ("Schneider Electric – Hô Chi Minh-Ville, Viêt Nam", 1),
+    ]
+
+
+def absent_until_label() -> str:
+    """The reason given for the demo's absent interlocutor: back two weeks after the seeding."""
+    return f"Absent jusqu'au {timezone.localdate() + timedelta(days=13):%d/%m/%Y}."
+
+
+def test_seed_demo_ranking_sets_apart_the_unavailable(seeded):
+    solenvie = Application.objects.get(
+        company__legal_name="Solenvie Énergies", state=State.IN_REVIEW
+    )
+
+    ranking = ranking_for(solenvie)
+
+    assert [r.candidate.name for r in ranking.available] == ["Laurent Girard"]
+    assert {r.candidate.name: r.unavailable for r in ranking.unavailable} == {
+        "Anne Tran": "A déjà décliné ce dossier.",
+        "Marc Vidal": absent_until_label(),
+    }
+
+
+def test_seed_demo_cambodia_falls_back_on_the_subregion(seeded):
+    cambodia = Application.objects.get(target_country="KH")
+
+    ranking = ranking_for(cambodia)
+
+    assert cambodia.state == State.IN_REVIEW
+    assert ranking.nearby_only is True
+    assert [r.candidate.name for r in ranking.available] == ["Laurent Girard"]
+    assert {r.candidate.name: r.unavailable for r in ranking.unavailable} == {
+        "Anne Tran": "Capacité atteinte (1 dossier suivi).",
+        "Marc Vidal": absent_until_label(),
+    }

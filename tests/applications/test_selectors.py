@@ -10,7 +10,7 @@ from accounts.permissions import can
 from applications import services
 from applications.enums import State
 from applications.selectors import (
-    candidate_interlocutors,
+    proposable_interlocutors,
     sponsor_bodies_for,
     sponsor_queue,
     staff_queue,
@@ -354,53 +354,52 @@ def test_sponsor_bodies_for_puts_bodies_covering_the_company_first(company):
     assert sponsor_bodies_for(company) == [region, lyon, alsace, ardeche, brittany]
 
 
-# --- candidate_interlocutors ---------------------------------------------------------------
+# --- proposable_interlocutors --------------------------------------------------------------
 
 
 @pytest.fixture
-def candidates(alstom, interlocutor, other_interlocutor):
-    """Interlocutors for Vietnam: Alstom's two, Spie's one; others who must not appear."""
+def people(alstom, interlocutor, other_interlocutor):
+    """Interlocutors staff may pick, wherever their corporation operates; and those they may
+    not: an inactive interlocutor, one of a corporation no longer a member, one whose account
+    is closed."""
     alstom_colleague = InterlocutorFactory(
         corporation=alstom, user__first_name="Bruno", user__last_name="Aubert"
     )
     spie = MemberCorporationFactory(name="Spie")
     PresenceFactory(corporation=spie, country="VN", city="Hanoi")
-    PresenceFactory(corporation=spie, country="VN", city="Hô Chi Minh-Ville")
     spie_interlocutor = InterlocutorFactory(
         corporation=spie, user__first_name="Anne", user__last_name="Roussel"
     )
-    total = MemberCorporationFactory(name="Total")
-    PresenceFactory(corporation=total, country="VN")
-    InterlocutorFactory(corporation=total, is_active=False)
-    renault = MemberCorporationFactory(name="Renault", is_active=False)
-    PresenceFactory(corporation=renault, country="VN")
-    InterlocutorFactory(corporation=renault)
     schneider = MemberCorporationFactory(name="Schneider Electric")
     PresenceFactory(corporation=schneider, country="TH", city="Bangkok")
-    InterlocutorFactory(corporation=schneider, countries=["VN", "TH"])
-    return [alstom_colleague, interlocutor.interlocutor, spie_interlocutor]
+    schneider_interlocutor = InterlocutorFactory(corporation=schneider, countries=["TH"])
+    total = MemberCorporationFactory(name="Total")
+    InterlocutorFactory(corporation=total, is_active=False)
+    InterlocutorFactory(corporation=total, user__is_active=False)
+    renault = MemberCorporationFactory(name="Renault", is_active=False)
+    InterlocutorFactory(corporation=renault)
+    return [
+        alstom_colleague,
+        interlocutor.interlocutor,
+        other_interlocutor.interlocutor,
+        schneider_interlocutor,
+        spie_interlocutor,
+    ]
 
 
-def test_candidate_interlocutors_of_corporations_present_in_the_target_country(
-    application_in, candidates
-):
+def test_proposable_interlocutors_are_every_active_one_by_corporation(application_in, people):
     application = application_in(State.IN_REVIEW)
 
-    assert list(candidate_interlocutors(application)) == candidates
+    assert list(proposable_interlocutors(application)) == people
 
 
-def test_candidate_interlocutors_exclude_those_already_proposed(
-    application_in, candidates, interlocutor
+def test_proposable_interlocutors_exclude_those_already_proposed(
+    application_in, people, interlocutor
 ):
     application = application_in(State.PROPOSED)
-    assert list(candidate_interlocutors(application)) == [candidates[0], candidates[2]]
+    others = [people[0], *people[2:]]
+    assert list(proposable_interlocutors(application)) == others
 
     services.decline_match(application.pk, interlocutor, reason="Pas de capacité.")
 
-    assert list(candidate_interlocutors(application)) == [candidates[0], candidates[2]]
-
-
-def test_candidate_interlocutors_for_another_country(candidates, other_interlocutor):
-    application = make_application_in(State.IN_REVIEW, target_country="CN", target_city="")
-
-    assert list(candidate_interlocutors(application)) == [other_interlocutor.interlocutor]
+    assert list(proposable_interlocutors(application)) == others

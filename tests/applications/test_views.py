@@ -311,7 +311,7 @@ def test_reject_form_error_keeps_what_was_typed(client, staff_user, application_
     assert Application.objects.get(pk=application.pk).state == State.IN_REVIEW
 
 
-def test_propose_page_lists_corporations_present_in_the_country(
+def test_propose_page_ranks_the_interlocutors_present_in_the_country(
     client, staff_user, application_in, interlocutor, other_interlocutor
 ):
     application = application_in(State.IN_REVIEW)
@@ -319,9 +319,20 @@ def test_propose_page_lists_corporations_present_in_the_country(
 
     response = client.get(application.get_absolute_url())
 
-    form = dict((a, f) for a, _label, f in response.context["action_forms"])[Action.PROPOSE]
-    assert list(form.fields["interlocutor"].queryset) == [interlocutor.interlocutor]
-    assert [p.corporation.name for p in response.context["presences"]] == ["Alstom"]
+    # Staff propose from the ranking, not from the accordion of the other actions.
+    assert [action for action, _label, _form in response.context["action_forms"]] == [
+        Action.REQUEST_INFORMATION,
+        Action.REJECT,
+    ]
+    ranking = response.context["ranking"]
+    assert [r.candidate.id for r in ranking.available] == [interlocutor.interlocutor.pk]
+    # Anyone else may still be picked, with a reason.
+    form = response.context["propose_form"]
+    assert list(form.fields["interlocutor"].queryset) == [
+        interlocutor.interlocutor,
+        other_interlocutor.interlocutor,
+    ]
+    assert form.ranked_ids == {interlocutor.interlocutor.pk}
 
 
 def test_interlocutor_decline_returns_to_staff_and_hides_it_from_them(

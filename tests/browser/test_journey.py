@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from applications.enums import State
 from applications.models import Application
 from corporations.enums import MatchStatus
+from tests.factories import HostingOfferFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -21,6 +22,7 @@ pytestmark = [
 ]
 
 CCI_NAME = "CCI Lyon Métropole Saint-Étienne Roanne"
+PROPOSAL_NOTE = "Projet cohérent avec vos activités à Hanoi : deux ingénieurs à héberger."
 DESCRIPTION = (
     "Bureau d'études en ingénierie environnementale (eau, déchets, biodiversité), nous voulons "
     "nous implanter à Hanoi pour suivre les projets de traitement de l'eau au Vietnam, comme "
@@ -36,9 +38,11 @@ def test_journey_asconit_accompanied_by_alstom_in_hanoi(
     sponsor_body,
     advisor,
     staff_user,
+    alstom,
     interlocutor,
     other_corporation,
 ):
+    hanoi_offer = HostingOfferFactory(corporation=alstom, country="VN", city="Hanoi", desks=4)
     page = journey.page
     state = page.get_by_test_id("state")
     alert = page.get_by_role("alert")
@@ -111,7 +115,8 @@ def test_journey_asconit_accompanied_by_alstom_in_hanoi(
     journey.shot("advisor-endorsed")
     journey.log_out()
 
-    # (c) The association sees who is present in Vietnam and proposes it to Alstom.
+    # (c) The association reads the ranking for Vietnam and proposes it to Alstom's
+    # interlocutor, with Alstom's desks in Hanoi.
     journey.log_in(staff_user)
     expect(page.get_by_role("heading", level=1)).to_have_text("Dossiers en instruction")
     row = page.get_by_role("row").filter(has_text=reference)
@@ -120,20 +125,29 @@ def test_journey_asconit_accompanied_by_alstom_in_hanoi(
     journey.shot("staff-queue")
     row.get_by_role("link", name=reference).click()
     expect(state).to_have_text("En instruction")
-    present = page.locator(
-        "section", has=page.get_by_role("heading", name="Grands groupes présents")
+    ranking = page.get_by_test_id("ranking")
+    expect(ranking.get_by_role("heading", level=2)).to_have_text(
+        "Correspondants pour ce dossier : Viêt Nam"
     )
-    expect(present.get_by_role("heading")).to_have_text("Grands groupes présents : Viêt Nam")
-    expect(present.get_by_role("row").filter(has_text="Alstom")).to_contain_text("Hanoi")
-    expect(present).not_to_contain_text(other_corporation.name)
-    form = journey.open_action("propose")
-    choice = form.get_by_role("combobox", name="Correspondant")
-    choice.select_option(value=str(interlocutor.interlocutor.pk))
-    expect(choice.locator("option:checked")).to_have_text(
-        "Alstom — Thomas Lambert, Directeur pays Vietnam"
+    expect(ranking.get_by_test_id("nearby-only")).to_have_count(0)
+    available = ranking.get_by_test_id("ranking-available").locator("tbody tr")
+    expect(available).to_have_count(1)
+    first = available.first
+    expect(first).to_contain_text("Thomas Lambert")
+    expect(first).to_contain_text("Alstom")
+    expect(first).to_contain_text("Présent à Hanoi.")
+    expect(first).to_contain_text("Même métier sur place (NAF 71).")
+    expect(first).to_contain_text("Hébergement possible à Hanoi : 4 poste(s) libre(s).")
+    expect(ranking).not_to_contain_text(other_corporation.name)
+    first.get_by_role("button", name="Proposer").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_focused()  # Bootstrap focuses it once it has faded in
+    expect(dialog.get_by_role("heading")).to_have_text(
+        "Proposer le dossier à Thomas Lambert (Alstom)"
     )
+    dialog.get_by_label("Message au correspondant (facultatif)").fill(PROPOSAL_NOTE)
     journey.shot("staff-propose-form")
-    page.get_by_test_id("submit-propose").click()
+    dialog.get_by_role("button", name="Proposer le dossier").click()
 
     expect(alert).to_contain_text("Dossier proposé au correspondant.")
     expect(state).to_have_text("Proposée à un grand groupe")
@@ -205,7 +219,16 @@ def test_journey_asconit_accompanied_by_alstom_in_hanoi(
         ("accept_match", interlocutor.pk),
     ]
     match = application.matches.get()
-    assert (match.interlocutor.user, match.status) == (interlocutor, MatchStatus.ACCEPTED)
+    assert (
+        match.interlocutor.user,
+        match.status,
+        match.note,
+        match.off_list_reason,
+        match.hosting_offer,
+        match.reserved_desks,
+    ) == (interlocutor, MatchStatus.ACCEPTED, PROPOSAL_NOTE, "", hanoi_offer, 2)
+    hanoi_offer.refresh_from_db()
+    assert (hanoi_offer.desks, hanoi_offer.reserved_desks) == (4, 2)
     recipients = [address for message in mail.outbox for address in message.to]
     assert advisor.email in recipients
     assert {sme_user.email, staff_user.email, interlocutor.email} <= set(recipients)

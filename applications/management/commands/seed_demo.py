@@ -36,7 +36,14 @@ from applications.models import (
     InformationRequest,
     Sector,
 )
-from corporations.models import HostingOffer, Interlocutor, Match, MemberCorporation, Presence
+from corporations.models import (
+    Absence,
+    HostingOffer,
+    Interlocutor,
+    Match,
+    MemberCorporation,
+    Presence,
+)
 from pacte.celery import app as celery_app
 from sponsors.enums import SponsorKind
 from sponsors.models import Advisor, Endorsement, SponsorBody
@@ -289,7 +296,7 @@ INTERLOCUTORS = [
         "Directrice du développement, Vietnam",
         ["VN"],
         ["27", "35", "43"],
-        3,
+        1,  # taken by Delcourt's accompaniment: full, shown apart in the rankings
     ),
     (
         Person(demo("correspondant3"), "Philippe", "Moreau"),
@@ -323,7 +330,21 @@ INTERLOCUTORS = [
         ["30", "62", "71"],
         2,
     ),
+    (
+        Person(demo("correspondant7"), "Marc", "Vidal"),
+        "EDF",
+        "Délégué EDF au Vietnam",
+        ["VN"],
+        ["35", "71"],
+        2,
+    ),
 ]
+
+# The demo interlocutor also keeps Alstom's presences and hosting offers up to date.
+COORDINATORS = {INTERLOCUTOR_USER.email}
+# (email, note): absent for two weeks from the day of the first run, so that the rankings
+# set them apart.
+ABSENCES = [(demo("correspondant7"), "Mission au siège, à Paris")]
 
 # key: (person, company fields). SIRENs are made up; their Luhn check digit is right.
 COMPANIES = {
@@ -429,6 +450,19 @@ COMPANIES = {
             "region": "11",
             "department": "92",
             "export_experience": ExportExperience.NONE,
+        },
+    ),
+    "delcourt": (
+        Person(demo("pme10"), "Nicolas", "Delcourt"),
+        {
+            "legal_name": "Delcourt Tableaux Électriques",
+            "siren": "813456787",
+            "sector": "27",
+            "headcount": Headcount.SMALL,
+            "turnover": TurnoverBand.FROM_2M_TO_10M,
+            "region": "11",
+            "department": "91",
+            "export_experience": ExportExperience.OCCASIONAL,
         },
     ),
     "pyrene": (
@@ -635,6 +669,20 @@ class Command(BaseCommand):
             )
             if created:
                 interlocutor.sectors.set([self.sectors[code] for code in codes])
+        # Set on databases seeded before coordinators existed too.
+        Interlocutor.objects.filter(user__email__in=COORDINATORS, is_coordinator=False).update(
+            is_coordinator=True
+        )
+        today = timezone.localdate()
+        for email, note in ABSENCES:
+            interlocutor = Interlocutor.objects.get(user__email=email)
+            if not interlocutor.absences.exists():
+                Absence.objects.create(
+                    interlocutor=interlocutor,
+                    start=today,
+                    end=today + timedelta(days=13),
+                    note=note,
+                )
         return people
 
     def seed_companies(self, people) -> dict[str, Company]:
@@ -662,6 +710,13 @@ class Command(BaseCommand):
         schneider_vn = people[demo("correspondant2")]
         edf_cn = people[demo("correspondant3")]
         renault_ma = people[demo("correspondant5")]
+        # Accepted proposals with hosting name the offer, so that the desks are reserved.
+        alstom_hanoi = HostingOffer.objects.get(
+            corporation__name="Alstom", country="VN", city="Hanoi"
+        )
+        schneider_hcmc = HostingOffer.objects.get(
+            corporation__name="Schneider Electric", country="VN", city="Hô Chi Minh-Ville"
+        )
 
         def advisor_of(body_name: str) -> User:
             return next(people[p.email] for p, name in ADVISORS if name == body_name)
@@ -815,6 +870,7 @@ class Command(BaseCommand):
                 services.propose,
                 staff,
                 interlocutor=interlocutor(schneider_vn),
+                hosting_offer=schneider_hcmc,
                 note="Solaire en toiture pour sites industriels : proche de vos clients.",
             )
             .then(
@@ -905,6 +961,7 @@ class Command(BaseCommand):
                 services.propose,
                 staff,
                 interlocutor=interlocutor(alstom_vn),
+                hosting_offer=alstom_hanoi,
                 note="Environnement et sites industriels à Hanoi : votre terrain.",
             )
         )
@@ -962,13 +1019,84 @@ class Command(BaseCommand):
             )
             .then(73, services.submit, member("rhone"), sponsor_body=bodies[CCI_LYON])
             .then(70, services.endorse, advisor_of(CCI_LYON))
-            .then(62, services.propose, staff, interlocutor=interlocutor(alstom_vn))
+            .then(
+                62,
+                services.propose,
+                staff,
+                interlocutor=interlocutor(alstom_vn),
+                hosting_offer=alstom_hanoi,
+            )
             .then(
                 58,
                 services.accept_match,
                 alstom_vn,
                 note="Nous pouvons accueillir votre VIE dans nos bureaux de Hanoi.",
             )
+        )
+
+        # Delcourt Tableaux Électriques, Vietnam: accompanied by Schneider Electric, whose
+        # interlocutor is now full, with a desk reserved in Hô Chi Minh-Ville.
+        stories.append(
+            Story(
+                now,
+                55,
+                member("delcourt"),
+                companies["delcourt"],
+                target_country="VN",
+                target_city="Hô Chi Minh-Ville",
+                wants_advice=True,
+                wants_hosting=True,
+                wants_commercial=True,
+                maturity=Maturity.FIRST_SALES,
+                description=(
+                    "Tableaux électriques basse tension pour les bâtiments industriels. Un "
+                    "premier client dans une zone industrielle de Binh Duong ; nous voulons un "
+                    "VIE sur place pour suivre les chantiers et trouver des installateurs."
+                ),
+                hosting_desks=1,
+                hosting_vie_count=1,
+                hosting_start_date=months_ahead(today, -1),
+                hosting_budget=400,
+            )
+            .then(53, services.submit, member("delcourt"), sponsor_body=bodies[CCI_PARIS])
+            .then(50, services.endorse, advisor_of(CCI_PARIS))
+            .then(
+                45,
+                services.propose,
+                staff2,
+                interlocutor=interlocutor(schneider_vn),
+                hosting_offer=schneider_hcmc,
+                note="Tableaux électriques : vos installateurs partenaires sont ses clients.",
+            )
+            .then(
+                42,
+                services.accept_match,
+                schneider_vn,
+                note="Nous accueillons votre VIE dans nos bureaux de Hô Chi Minh-Ville.",
+            )
+        )
+
+        # Hydrelis Instruments, Cambodia: in review; no member corporation is present there,
+        # so the ranking offers their neighbours in South-eastern Asia.
+        stories.append(
+            Story(
+                now,
+                9,
+                member("hydrelis"),
+                companies["hydrelis"],
+                target_country="KH",
+                target_city="Phnom Penh",
+                wants_advice=True,
+                wants_commercial=True,
+                maturity=Maturity.EXPLORING,
+                description=(
+                    "Après le Vietnam, nous voulons proposer nos stations de mesure de la "
+                    "qualité de l'eau aux projets d'eau potable financés autour du Mékong et "
+                    "du Tonlé Sap."
+                ),
+            )
+            .then(8, services.submit, member("hydrelis"), sponsor_body=bodies[CCI_BRETAGNE])
+            .then(6, services.endorse, advisor_of(CCI_BRETAGNE))
         )
 
         # Mécaprécis, Morocco: accompanied, closed and rated.
@@ -1098,7 +1226,7 @@ class Command(BaseCommand):
             ("PME (Asconit Consultants)", SME_USER.email),
             (f"Conseiller ({CCI_LYON})", ADVISOR_USER.email),
             ("Chargée de mission Pacte PME", STAFF_USER.email),
-            ("Correspondant Alstom (Vietnam)", INTERLOCUTOR_USER.email),
+            ("Correspondant et coordinateur Alstom (Vietnam)", INTERLOCUTOR_USER.email),
             ("Administrateur", ADMIN_USER.email),
         ]
         width = max(len(role) for role, _email in accounts)
