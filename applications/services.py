@@ -311,6 +311,8 @@ def _take_capacity(interlocutor_id: int) -> None:
     _update_or_refuse(
         Interlocutor.objects.filter(pk=interlocutor_id),
         open_accompaniments=F("open_accompaniments") + 1,
+        proposals_decided=F("proposals_decided") + 1,
+        proposals_accepted=F("proposals_accepted") + 1,
     )
 
 
@@ -381,6 +383,9 @@ def decline_match(
     match.decision_reason = reason
     match.decided_at = timezone.now()
     match.save(update_fields=["status", "decision_reason", "decided_at"])
+    Interlocutor.objects.filter(pk=match.interlocutor_id).update(
+        proposals_decided=F("proposals_decided") + 1
+    )
     _move(application, Action.DECLINE_MATCH, actor, note=reason, match=match)
     return application
 
@@ -455,6 +460,10 @@ def rate(application_id: int, actor: User, *, rating: int, comment: str = "") ->
     application.rating = rating
     application.rating_comment = comment
     application.save(update_fields=["rating", "rating_comment", "updated_at"])
+    # The rating goes to the record of the interlocutor who accompanied the SME.
+    Interlocutor.objects.filter(
+        matches__application=application, matches__status=MatchStatus.ACCEPTED
+    ).update(ratings_sum=F("ratings_sum") + rating, ratings_count=F("ratings_count") + 1)
     _record(application, Action.RATE, actor, from_state=application.state, note=comment)
     return application
 

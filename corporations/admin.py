@@ -74,8 +74,15 @@ class InterlocutorAdmin(admin.ModelAdmin):
         "is_active",
     ]
     list_filter = ["corporation", "is_coordinator", "is_active"]
-    # Kept by the workflow when accompaniments start and end.
-    readonly_fields = ["open_accompaniments"]
+    # Kept by the workflow when accompaniments start and end, proposals are decided and
+    # SMEs rate their support.
+    readonly_fields = [
+        "open_accompaniments",
+        "proposals_decided",
+        "proposals_accepted",
+        "ratings_sum",
+        "ratings_count",
+    ]
     inlines = [AbsenceInline]
     search_fields = [
         "user__email",

@@ -99,6 +99,18 @@ class Interlocutor(models.Model):
     open_accompaniments = models.PositiveSmallIntegerField(
         _("accompagnements en cours"), default=0, editable=False
     )
+    # Their record, for the ranking: proposals they decided (accepted or declined) and
+    # accepted, and the ratings of the SMEs they accompanied. Kept by the workflow's services
+    # as each proposal is decided or rated, so that ranking a crowded country does not
+    # aggregate every interlocutor's history (`services.recount_records` recomputes them).
+    proposals_decided = models.PositiveIntegerField(
+        _("propositions décidées"), default=0, editable=False
+    )
+    proposals_accepted = models.PositiveIntegerField(
+        _("propositions acceptées"), default=0, editable=False
+    )
+    ratings_sum = models.PositiveIntegerField(_("somme des notes"), default=0, editable=False)
+    ratings_count = models.PositiveIntegerField(_("notes reçues"), default=0, editable=False)
     is_coordinator = models.BooleanField(
         _("coordinateur du grand groupe"),
         default=False,
@@ -114,7 +126,11 @@ class Interlocutor(models.Model):
             models.CheckConstraint(
                 condition=Q(open_accompaniments__lte=F("capacity")),
                 name="interlocutor_within_capacity",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(proposals_accepted__lte=F("proposals_decided")),
+                name="interlocutor_accepted_within_decided",
+            ),
         ]
 
     def __str__(self):

@@ -9,12 +9,15 @@ and saved with the edited fields only, so an acceptance at the same moment is ne
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from applications.models import Sector
 
+from .enums import MatchStatus
 from .models import HostingOffer, Interlocutor, Match, MemberCorporation
 
 PROFILE_FIELDS = ["job_title", "countries", "capacity"]
@@ -27,6 +30,31 @@ OFFER_FIELDS = [
     "vie_accepted",
     "description",
 ]
+
+
+def recount_records(interlocutors: QuerySet[Interlocutor] | None = None) -> int:
+    """Recompute the interlocutors' records (proposals decided and accepted, ratings) from the
+    proposals themselves, in one statement: after a bulk import, or to repair them. The
+    workflow's services keep them up to date otherwise. Returns how many were updated."""
+    decided = Match.objects.filter(
+        interlocutor=OuterRef("pk"), status__in=[MatchStatus.ACCEPTED, MatchStatus.DECLINED]
+    )
+    accepted = decided.filter(status=MatchStatus.ACCEPTED)
+    rated = accepted.filter(application__rating__isnull=False)
+    if interlocutors is None:
+        interlocutors = Interlocutor.objects.all()
+    return interlocutors.update(
+        proposals_decided=_total(decided, Count("pk")),
+        proposals_accepted=_total(accepted, Count("pk")),
+        ratings_sum=_total(rated, Sum("application__rating")),
+        ratings_count=_total(rated, Count("pk")),
+    )
+
+
+def _total(matches: QuerySet[Match], aggregate) -> Coalesce:
+    """`aggregate` over `matches`, which refer to the outer interlocutor; 0 for none."""
+    rows = matches.order_by().values("interlocutor").annotate(total=aggregate).values("total")
+    return Coalesce(Subquery(rows), 0)
 
 
 class CorporationError(Exception):
