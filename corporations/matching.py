@@ -14,7 +14,7 @@ from datetime import date
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 # --- Weights: points a reason adds to the score (the maximum is about 130). -------------------
 
@@ -109,19 +109,56 @@ class Candidate:
 
 # --- Output -------------------------------------------------------------------------------
 
+Reason = tuple[int, str, dict | None]  # points, message (untranslated), its parameters
+
+# Why a candidate cannot take the application now, in the order they are checked.
+DECLINED = "declined"  # they already declined this application
+FULL = "full"  # their capacity is reached
+ABSENT = "absent"  # absent on the day
+
 
 @dataclass
 class Ranked:
     candidate: Candidate
     score: int
-    reasons: list[str] = field(default_factory=list)
+    # (points, message, parameters) for each reason; the score is their sum. The messages are
+    # translated only when read: a crowded country has hundreds of candidates and staff read
+    # the reasons of a few.
+    scored_reasons: list[Reason] = field(default_factory=list)
     nearby: bool = False  # present only in the sub-region, not in the country
     offer_id: int | None = None  # the hosting offer that would take the SME's desks
-    unavailable: str = ""  # why they cannot take it now; empty when available
+    # Why they cannot take it now (DECLINED, FULL or ABSENT); empty when available.
+    unavailable_because: str = ""
 
     @property
     def available(self) -> bool:
-        return not self.unavailable
+        return not self.unavailable_because
+
+    @property
+    def unavailable(self) -> str:
+        """Why they cannot take it now, in plain language; empty when available."""
+        candidate = self.candidate
+        if self.unavailable_because == DECLINED:
+            return _("A déjà décliné ce dossier.")
+        if self.unavailable_because == FULL:
+            return ngettext(
+                "Capacité atteinte (%(capacity)s dossier suivi).",
+                "Capacité atteinte (%(capacity)s dossiers suivis).",
+                candidate.capacity,
+            ) % {"capacity": candidate.capacity}
+        if self.unavailable_because == ABSENT:
+            return _("Absent jusqu'au %(date)s.") % {
+                "date": date_format(candidate.absent_until, "SHORT_DATE_FORMAT")
+            }
+        return ""
+
+    @property
+    def reasons(self) -> list[str]:
+        """The reasons in plain language, in the active language."""
+        return [
+            _(message) % parameters if parameters is not None else _(message)
+            for _points, message, parameters in self.scored_reasons
+        ]
 
 
 @dataclass
@@ -143,10 +180,17 @@ class Ranking:
 def rank(need: Need, candidates: list[Candidate] | tuple[Candidate, ...]) -> Ranking:
     """Score every candidate who knows the country (or, failing anyone there, the sub-region),
     best first; those who cannot take the application now are set apart with the reason."""
-    in_country = [c for c in candidates if _knows(c, need, nearby=False)]
-    pool = in_country or [c for c in candidates if _knows(c, need, nearby=True)]
+    # Interlocutors of one corporation share its places and offers: what follows from them is
+    # worked out once per corporation (the loader passes the same tuples; equal ones merely
+    # miss the memo).
+    memo: dict = {}
+    in_country = [c for c in candidates if _seen_places(c, need, nearby=False, memo=memo)]
     nearby = not in_country
-    ranked = [_score(c, need, nearby=nearby) for c in pool]
+    if nearby:
+        pool = [c for c in candidates if _seen_places(c, need, nearby=True, memo=memo)]
+    else:
+        pool = in_country
+    ranked = [_score(c, need, nearby=nearby, memo=memo) for c in pool]
     # A total order: score, then names, then id, whatever order the input came in.
     ranked.sort(key=lambda r: (-r.score, r.candidate.corporation, r.candidate.name, r.candidate.id))
     return Ranking(
@@ -167,133 +211,158 @@ def _covers(candidate: Candidate, place: Place, need: Need) -> bool:
     return not candidate.covers or bool({place.country, need.country} & candidate.covers)
 
 
-def _knows(candidate: Candidate, need: Need, *, nearby: bool) -> bool:
-    """Present there, and the interlocutor covers (one of) the countries concerned."""
-    places = _places_for(candidate, need, nearby=nearby)
-    return any(_covers(candidate, place, need) for place in places)
+def _seen_places(candidate: Candidate, need: Need, *, nearby: bool, memo: dict) -> list[Place]:
+    """The places where the candidate knows the country (none: they do not), memoised: who
+    covers the target country, or every country, sees all their corporation's places there;
+    others those in the countries they cover."""
+    covers = candidate.covers
+    key = (
+        "seen",
+        id(candidate.places),
+        covers if covers and need.country not in covers else None,
+        nearby,
+    )
+    if key not in memo:
+        memo[key] = [
+            place
+            for place in _places_for(candidate, need, nearby=nearby)
+            if _covers(candidate, place, need)
+        ]
+    return memo[key]
 
 
-def _score(candidate: Candidate, need: Need, *, nearby: bool) -> Ranked:
-    places = [p for p in _places_for(candidate, need, nearby=nearby) if _covers(candidate, p, need)]
-    result = Ranked(candidate=candidate, score=0, nearby=nearby)
-    add = _adder(result)
+class Text:
+    """The reasons' texts, marked for translation and translated when read (`Ranked.reasons`)."""
 
-    if nearby:
-        countries = ", ".join(sorted({p.country for p in places}))
-        add(
-            W_SUBREGION,
-            _("Présent dans la même sous-région (%(countries)s), pas dans le pays.")
-            % {"countries": countries},
-        )
-    else:
-        add(W_COUNTRY, _("Présent dans le pays cible."))
-        if need.city and any(_same_city(p.city, need.city) for p in places):
-            add(W_CITY, _("Présent à %(city)s.") % {"city": need.city})
-    if candidate.covers and need.country in candidate.covers:
-        add(W_COVERS_COUNTRY, _("Le correspondant suit ce pays."))
+    SUBREGION = gettext_noop("Présent dans la même sous-région (%(countries)s), pas dans le pays.")
+    COUNTRY = gettext_noop("Présent dans le pays cible.")
+    CITY = gettext_noop("Présent à %(city)s.")
+    COVERS_COUNTRY = gettext_noop("Le correspondant suit ce pays.")
+    DIVISION = gettext_noop("Même métier sur place (NAF %(code)s).")
+    SECTION = gettext_noop("Métier voisin sur place (section NAF %(code)s).")
+    NO_TRADE = gettext_noop("Aucun métier commun sur place.")
+    FOLLOWS_SECTOR = gettext_noop("Le correspondant suit ce secteur.")
+    NO_OFFER = gettext_noop("Pas d'offre d'hébergement avec assez de postes libres dans le pays.")
+    HOSTING = gettext_noop("Hébergement possible à %(city)s : %(free)s poste(s) libre(s).")
+    HOSTING_CITY = gettext_noop("L'offre est dans la ville visée.")
+    VIE = gettext_noop("VIE acceptés.")
+    LOAD = gettext_noop("Capacité : %(open)s dossier(s) suivi(s) sur %(capacity)s.")
+    NEWCOMER = gettext_noop("Nouveau correspondant : pas encore d'historique.")
+    RECORD_RATED = gettext_noop(
+        "%(accepted)s proposition(s) acceptée(s) sur %(proposals)s, note moyenne %(rating).1f/5."
+    )
+    RECORD = gettext_noop("%(accepted)s proposition(s) acceptée(s) sur %(proposals)s.")
 
-    divisions = frozenset().union(*(p.divisions for p in places))
-    sections = frozenset().union(*(p.sections for p in places))
-    if need.division and need.division in divisions:
-        add(W_DIVISION, _("Même métier sur place (NAF %(code)s).") % {"code": need.division})
-    elif need.section and need.section in sections:
-        add(
-            W_SECTION, _("Métier voisin sur place (section NAF %(code)s).") % {"code": need.section}
-        )
-    else:
-        add(0, _("Aucun métier commun sur place."))
+
+def _score(candidate: Candidate, need: Need, *, nearby: bool, memo: dict) -> Ranked:
+    places = _seen_places(candidate, need, nearby=nearby, memo=memo)
+    key = ("reasons", id(places))
+    if key not in memo:
+        memo[key] = _place_reasons(places, need, nearby=nearby)
+    where, trade = memo[key]
+    covers_country = need.country in candidate.covers
+
+    reasons = list(where)
+    if covers_country:
+        reasons.append((W_COVERS_COUNTRY, Text.COVERS_COUNTRY, None))
+    reasons.append(trade)
     if need.division in candidate.follows or need.section in candidate.follows:
-        add(W_FOLLOWS_SECTOR, _("Le correspondant suit ce secteur."))
+        reasons.append((W_FOLLOWS_SECTOR, Text.FOLLOWS_SECTOR, None))
 
+    offer_id = None
     if need.wants_hosting:
-        _score_hosting(candidate, need, result, add)
+        key = ("offers", id(candidate.offers))
+        if key not in memo:
+            memo[key] = _hosting(candidate.offers, need)
+        offer_id, hosting = memo[key]
+        reasons.extend(hosting)
 
     free = max(candidate.capacity - candidate.open_accompaniments, 0)
     if candidate.capacity:
-        add(
-            round(W_CAPACITY * free / candidate.capacity),
-            _("Capacité : %(open)s dossier(s) suivi(s) sur %(capacity)s.")
-            % {"open": candidate.open_accompaniments, "capacity": candidate.capacity},
+        reasons.append(
+            (
+                round(W_CAPACITY * free / candidate.capacity),
+                Text.LOAD,
+                {"open": candidate.open_accompaniments, "capacity": candidate.capacity},
+            )
         )
-    _score_record(candidate, add)
+    reasons.append(_record(candidate))
 
     if candidate.declined_this:
-        result.unavailable = _("A déjà décliné ce dossier.")
+        unavailable_because = DECLINED
     elif free == 0:
-        result.unavailable = ngettext(
-            "Capacité atteinte (%(capacity)s dossier suivi).",
-            "Capacité atteinte (%(capacity)s dossiers suivis).",
-            candidate.capacity,
-        ) % {"capacity": candidate.capacity}
+        unavailable_because = FULL
     elif candidate.absent_until is not None:
-        result.unavailable = _("Absent jusqu'au %(date)s.") % {
-            "date": date_format(candidate.absent_until, "SHORT_DATE_FORMAT")
-        }
-    return result
+        unavailable_because = ABSENT
+    else:
+        unavailable_because = ""
+    return Ranked(
+        candidate=candidate,
+        score=sum(reason[0] for reason in reasons),
+        scored_reasons=reasons,
+        nearby=nearby,
+        offer_id=offer_id,
+        unavailable_because=unavailable_because,
+    )
 
 
-def _score_hosting(candidate: Candidate, need: Need, result: Ranked, add) -> None:
-    offers = [
-        o for o in candidate.offers if o.country == need.country and o.free_desks >= need.desks
-    ]
+def _place_reasons(places: list[Place], need: Need, *, nearby: bool) -> tuple[list[Reason], Reason]:
+    """Where the candidate's corporation is (country, city or only the sub-region) and how
+    close its trade there is to the SME's."""
+    where: list[Reason] = []
+    if nearby:
+        countries = ", ".join(sorted({p.country for p in places}))
+        where.append((W_SUBREGION, Text.SUBREGION, {"countries": countries}))
+    else:
+        where.append((W_COUNTRY, Text.COUNTRY, None))
+        if need.city and any(_same_city(p.city, need.city) for p in places):
+            where.append((W_CITY, Text.CITY, {"city": need.city}))
+
+    if need.division and any(need.division in p.divisions for p in places):
+        trade = (W_DIVISION, Text.DIVISION, {"code": need.division})
+    elif need.section and any(need.section in p.sections for p in places):
+        trade = (W_SECTION, Text.SECTION, {"code": need.section})
+    else:
+        trade = (0, Text.NO_TRADE, None)
+    return where, trade
+
+
+def _hosting(offers: tuple[Offer, ...], need: Need) -> tuple[int | None, list[Reason]]:
+    """The best of the corporation's offers for the SME's desks, and why."""
+    offers = [o for o in offers if o.country == need.country and o.free_desks >= need.desks]
     if need.vie:
         with_vie = [o for o in offers if o.vie_accepted]
         offers = with_vie or offers
     if not offers:
-        add(0, _("Pas d'offre d'hébergement avec assez de postes libres dans le pays."))
-        return
+        return None, [(0, Text.NO_OFFER, None)]
     # The best offer: in the city first, then VIE accepted, then most free desks, then id.
-    offers.sort(
-        key=lambda o: (
-            not _same_city(o.city, need.city),
-            not o.vie_accepted,
-            -o.free_desks,
-            o.id,
-        )
+    best = min(
+        offers,
+        key=lambda o: (not _same_city(o.city, need.city), not o.vie_accepted, -o.free_desks, o.id),
     )
-    best = offers[0]
-    result.offer_id = best.id
-    add(
-        W_HOSTING,
-        _("Hébergement possible à %(city)s : %(free)s poste(s) libre(s).")
-        % {"city": best.city, "free": best.free_desks},
-    )
+    reasons: list[Reason] = [
+        (W_HOSTING, Text.HOSTING, {"city": best.city, "free": best.free_desks})
+    ]
     if need.city and _same_city(best.city, need.city):
-        add(W_HOSTING_CITY, _("L'offre est dans la ville visée."))
+        reasons.append((W_HOSTING_CITY, Text.HOSTING_CITY, None))
     if need.vie and best.vie_accepted:
-        add(W_VIE, _("VIE acceptés."))
+        reasons.append((W_VIE, Text.VIE, None))
+    return best.id, reasons
 
 
-def _score_record(candidate: Candidate, add) -> None:
+def _record(candidate: Candidate) -> Reason:
     k = RECORD_PRIOR_WEIGHT
     acceptance = (candidate.accepted + PRIOR_ACCEPTANCE * k) / (candidate.proposals + k)
     rating = (candidate.rating_sum + PRIOR_RATING * k) / (candidate.rating_count + k)
     record = (acceptance + (rating - 1) / 4) / 2  # both in 0..1
+    points = round(W_RECORD * record)
     if candidate.proposals == 0 and candidate.rating_count == 0:
-        reason = _("Nouveau correspondant : pas encore d'historique.")
-    elif candidate.rating_count:
-        reason = _(
-            "%(accepted)s proposition(s) acceptée(s) sur %(proposals)s, note moyenne "
-            "%(rating).1f/5."
-        ) % {
-            "accepted": candidate.accepted,
-            "proposals": candidate.proposals,
-            "rating": candidate.rating_sum / candidate.rating_count,
-        }
-    else:
-        reason = _("%(accepted)s proposition(s) acceptée(s) sur %(proposals)s.") % {
-            "accepted": candidate.accepted,
-            "proposals": candidate.proposals,
-        }
-    add(round(W_RECORD * record), reason)
-
-
-def _adder(result: Ranked):
-    def add(points: int, reason: str) -> None:
-        result.score += points
-        result.reasons.append(reason)
-
-    return add
+        return points, Text.NEWCOMER, None
+    parameters = {"accepted": candidate.accepted, "proposals": candidate.proposals}
+    if candidate.rating_count:
+        parameters["rating"] = candidate.rating_sum / candidate.rating_count
+        return points, Text.RECORD_RATED, parameters
+    return points, Text.RECORD, parameters
 
 
 def _same_city(a: str, b: str) -> bool:

@@ -1,10 +1,22 @@
 """Reads for corporations: the data the matching engine needs, in a fixed number of queries;
 the corporations each user may edit, and the association's list of them."""
 
+import functools
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -35,7 +47,7 @@ def need_of(application: Application, *, on: date | None = None) -> Need:
 
 
 def ranking_for(application: Application, *, on: date | None = None) -> Ranking:
-    """The ranked interlocutors for an application (7 queries, whatever the data's size)."""
+    """The ranked interlocutors for an application (3 queries, whatever the data's size)."""
     need = need_of(application, on=on)
     return rank(need, load_candidates(need, application_id=application.pk))
 
@@ -56,75 +68,40 @@ def _present_in(countries: set[str]) -> Q:
 
 def load_candidates(need: Need, *, application_id: int | None = None) -> list[Candidate]:
     """Every active interlocutor the engine would rank: present in the target country and
-    covering it or, when nobody does, in its sub-region; with their corporation's presences in
-    the sub-region, its hosting offers in the country, their load and their record.
+    covering it or, when nobody does, in its sub-region; with their corporation's presences
+    there, its hosting offers in the country, their load and their record (3 queries).
 
-    No query takes a list of ids: each repeats the conditions as a subquery, so that a crowded
-    country costs the database a join rather than Python thousands of parameters."""
+    Only the facts the ranking reads are loaded: whether a presence or an interlocutor has the
+    SME's division or section (not all their trades), and the sub-region's presences only when
+    nobody knows the country. The record is read from the counters the workflow keeps on each
+    interlocutor, not aggregated from every proposal; the other facts of each interlocutor are
+    subqueries on indexed foreign keys. A crowded country has hundreds of candidates: their
+    corporations' presences and offers are read whole rather than filtered by hundreds of
+    parameters."""
     countries = {need.country}
     if need.subregion:
         countries |= m49.countries_in(need.subregion)
 
-    # 1. The presences there, with their NAF divisions and sections (one query, aggregated
-    # through the join table).
-    places_by_corporation: dict[int, list[Place]] = defaultdict(list)
-    places_there = Presence.objects.filter(country__in=countries, corporation__is_active=True)
-    presences = list(
-        places_there.values_list("pk", "corporation_id", "country", "city").order_by("pk")
-    )
-    if not presences:
-        return []
-    codes_by_presence: dict[int, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
-    # 2. The presences' sectors.
-    sector_rows = Presence.sectors.through.objects.filter(
-        presence__in=places_there.values("pk")
-    ).values_list("presence_id", "sector__code", "sector__section__code")
-    for presence_id, code, section_code in sector_rows:
-        divisions, sections = codes_by_presence[presence_id]
-        if section_code:  # a division: count its section too
-            divisions.add(code)
-            sections.add(section_code)
-        else:
-            sections.add(code)
-    for presence_id, corporation_id, country, city in presences:
-        divisions, sections = codes_by_presence[presence_id]
-        places_by_corporation[corporation_id].append(
-            Place(
-                country=str(country),
-                city=city,
-                divisions=frozenset(divisions),
-                sections=frozenset(sections),
-                subregion=m49.subregion_of(str(country)),
-            )
-        )
-
-    # 3. The interlocutors who know the country (`matching._knows` in SQL) or, when nobody
-    # does, a country of the sub-region, with their decided proposals and ratings. The
-    # sub-region condition may let through someone who covers one country and whose
-    # corporation is present in another: `rank` leaves them out.
+    # 1. The interlocutors who know the country (`matching._seen_places` in SQL) or, when nobody
+    # does, a country of the sub-region. The sub-region condition may let through someone who
+    # covers one country and whose corporation is present in another: `rank` leaves them out.
     active = Interlocutor.objects.filter(
         is_active=True, user__is_active=True, corporation__is_active=True
     )
     knows_country = _covering({need.country}) & _present_in({need.country})
     who = knows_country
     if need.subregion:
-        who |= ~Exists(active.filter(knows_country)) & _covering(countries) & _present_in(countries)
-    candidates = active.filter(who)
+        neighbours = countries - {need.country}
+        who |= (
+            ~Exists(active.filter(knows_country)) & _covering(countries) & _present_in(neighbours)
+        )
+    today = Absence.objects.filter(
+        interlocutor=OuterRef("pk"), start__lte=need.on, end__gte=need.on
+    )
+    follows = Interlocutor.sectors.through.objects.filter(interlocutor=OuterRef("pk"))
     interlocutors = list(
-        candidates.annotate(
-            decided=Count(
-                "matches",
-                filter=Q(matches__status__in=[MatchStatus.ACCEPTED, MatchStatus.DECLINED]),
-            ),
-            accepted=Count("matches", filter=Q(matches__status=MatchStatus.ACCEPTED)),
-            rating_sum=Sum(
-                "matches__application__rating",
-                filter=Q(matches__status=MatchStatus.ACCEPTED),
-            ),
-            rating_count=Count(
-                "matches__application__rating",
-                filter=Q(matches__status=MatchStatus.ACCEPTED),
-            ),
+        active.filter(who)
+        .annotate(
             declined_this=Exists(
                 Match.objects.filter(
                     interlocutor=OuterRef("pk"),
@@ -132,7 +109,13 @@ def load_candidates(need: Need, *, application_id: int | None = None) -> list[Ca
                     status=MatchStatus.DECLINED,
                 )
             ),
-        ).values(
+            absent_until=Subquery(today.order_by("-end").values("end")[:1]),
+            follows_division=Exists(follows.filter(sector__code=need.division)),
+            follows_section=Exists(follows.filter(sector__code=need.section)),
+            in_country=Case(When(knows_country, then=True), default=False),
+        )
+        .order_by()  # `rank` orders them
+        .values_list(
             "pk",
             "user__first_name",
             "user__last_name",
@@ -142,72 +125,125 @@ def load_candidates(need: Need, *, application_id: int | None = None) -> list[Ca
             "countries",
             "capacity",
             "open_accompaniments",
-            "decided",
-            "accepted",
-            "rating_sum",
-            "rating_count",
+            "proposals_decided",
+            "proposals_accepted",
+            "ratings_sum",
+            "ratings_count",
             "declined_this",
+            "absent_until",
+            "follows_division",
+            "follows_section",
+            "in_country",
         )
     )
     if not interlocutors:
         return []
+    # Somebody knows the country: the sub-region's presences will not be read.
+    where = {need.country} if any(row[-1] for row in interlocutors) else countries
+    corporation_ids = {row[4] for row in interlocutors}
 
-    # 4. The sectors each interlocutor follows.
-    follows: dict[int, set[str]] = defaultdict(set)
-    for interlocutor_id, code in Interlocutor.sectors.through.objects.filter(
-        interlocutor__in=candidates.values("pk")
-    ).values_list("interlocutor_id", "sector__code"):
-        follows[interlocutor_id].add(code)
+    # 2. Their corporations' presences there, and whether each has the SME's trade. All the
+    # active corporations' presences are read rather than hundreds of parameters sent: a few
+    # more rows, which Python skips.
+    there = Presence.objects.filter(country__in=where, corporation__is_active=True)
+    trades = Presence.sectors.through.objects.filter(presence=OuterRef("pk"))
+    places_by_corporation: dict[int, list[Place]] = defaultdict(list)
+    same_places: dict[tuple, Place] = {}  # many presences look alike: one object each
+    for corporation_id, country, city, has_division, has_section in (
+        there.annotate(
+            has_division=Exists(trades.filter(sector__code=need.division)),
+            # A division of the section counts for the section.
+            has_section=Exists(
+                trades.filter(Q(sector__code=need.section) | Q(sector__section__code=need.section))
+            ),
+        )
+        .values_list("corporation_id", "country", "city", "has_division", "has_section")
+        .order_by("pk")
+    ):
+        if corporation_id not in corporation_ids:
+            continue
+        key = (country, city, has_division, has_section)
+        if key not in same_places:
+            same_places[key] = Place(
+                country=str(country),
+                city=city,
+                divisions=frozenset({need.division}) if has_division else frozenset(),
+                sections=frozenset({need.section}) if has_section else frozenset(),
+                subregion=m49.subregion_of(str(country)),
+            )
+        places_by_corporation[corporation_id].append(same_places[key])
 
-    # 5. The absences covering the day: few rows, cheaper read whole than filtered by the
-    # candidates' conditions again.
-    absent_until: dict[int, date] = {}
-    for interlocutor_id, end in Absence.objects.filter(
-        start__lte=need.on, end__gte=need.on
-    ).values_list("interlocutor_id", "end"):
-        absent_until[interlocutor_id] = max(end, absent_until.get(interlocutor_id, end))
-
-    # 6. The hosting offers in the target country (each candidate picks its corporation's).
+    # 3. Their corporations' hosting offers in the target country.
     offers_by_corporation: dict[int, list[Offer]] = defaultdict(list)
     if need.wants_hosting:
-        for offer_id, corporation_id, country, city, desks, reserved, vie in (
+        for offer_id, corporation_id, city, desks, reserved, vie in (
             HostingOffer.objects.filter(country=need.country, corporation__is_active=True)
-            .values_list(
-                "pk", "corporation_id", "country", "city", "desks", "reserved_desks", "vie_accepted"
-            )
+            .values_list("pk", "corporation_id", "city", "desks", "reserved_desks", "vie_accepted")
             .order_by("pk")
         ):
             offers_by_corporation[corporation_id].append(
                 Offer(
                     id=offer_id,
-                    country=str(country),
+                    country=need.country,
                     city=city,
                     free_desks=max(desks - reserved, 0),
                     vie_accepted=vie,
                 )
             )
 
-    return [
-        Candidate(
-            id=row["pk"],
-            name=f"{row['user__first_name']} {row['user__last_name']}".strip()
-            or row["user__email"],
-            corporation=row["corporation__name"],
-            covers=frozenset(code for code in (row["countries"] or "").split(",") if code),
-            follows=frozenset(follows[row["pk"]]),
-            places=tuple(places_by_corporation[row["corporation_id"]]),
-            offers=tuple(offers_by_corporation[row["corporation_id"]]),
-            capacity=row["capacity"],
-            open_accompaniments=row["open_accompaniments"],
-            absent_until=absent_until.get(row["pk"]),
-            proposals=row["decided"],
-            accepted=row["accepted"],
-            rating_sum=row["rating_sum"] or 0,
-            rating_count=row["rating_count"],
-            declined_this=row["declined_this"],
+    # One tuple per corporation, shared by its interlocutors.
+    places = {pk: tuple(places_by_corporation[pk]) for pk in corporation_ids}
+    offers = {pk: tuple(offers_by_corporation[pk]) for pk in corporation_ids}
+    followed = {
+        (False, False): frozenset(),
+        (True, False): frozenset({need.division}),
+        (False, True): frozenset({need.section}),
+        (True, True): frozenset({need.division, need.section}),
+    }
+    covers_of = functools.cache(
+        lambda covered: frozenset(code for code in (covered or "").split(",") if code)
+    )
+    candidates = []
+    for (
+        pk,
+        first_name,
+        last_name,
+        email,
+        corporation_id,
+        corporation,
+        covered,
+        capacity,
+        open_accompaniments,
+        proposals_decided,
+        proposals_accepted,
+        ratings_sum,
+        ratings_count,
+        declined_this,
+        absent_until,
+        follows_division,
+        follows_section,
+        _in_country,
+    ) in interlocutors:
+        candidates.append(
+            Candidate(
+                id=pk,
+                name=f"{first_name} {last_name}".strip() or email,
+                corporation=corporation,
+                covers=covers_of(covered),
+                follows=followed[follows_division, follows_section],
+                places=places[corporation_id],
+                offers=offers[corporation_id],
+                capacity=capacity,
+                open_accompaniments=open_accompaniments,
+                absent_until=absent_until,
+                proposals=proposals_decided,
+                accepted=proposals_accepted,
+                rating_sum=ratings_sum,
+                rating_count=ratings_count,
+                declined_this=declined_this,
+            )
         )
-        for row in interlocutors
-    ]
+    return candidates
 
 
 # --- Corporations as their coordinators and the association see them ----------------------

@@ -39,10 +39,11 @@ VIETNAM_NEED = Need(
     vie=0,
     on=TODAY,
 )
-# One query per kind of fact (presences, their sectors, interlocutors with their record,
-# sectors followed, absences, offers), the application read with its company's sector and
-# section (a plain `get` adds three for `need_of`: the company, its sector, the section).
-RANKING_QUERIES = 6
+# The interlocutors (with their record, the sectors they follow, their absence and whether
+# they declined), their corporations' presences (with the SME's trade) and hosting offers; the
+# application read with its company's sector and section (a plain `get` adds three for
+# `need_of`: the company, its sector, the section).
+RANKING_QUERIES = 3
 
 
 def test_need_of_reads_the_application_and_the_company_sector(application_in):
@@ -103,10 +104,11 @@ def alstom_world(alstom, interlocutor, other_interlocutor):
 
 
 def alstom_places() -> tuple[Place, ...]:
+    """Only what the ranking reads: the presences in the country (somebody knows it, so the
+    sub-region's Bangkok is not loaded), and only the trades matching the SME's 71 / M."""
     return (
         Place("VN", "Hanoi", frozenset({"71"}), frozenset({"M"}), "035"),
-        Place("VN", "Hô Chi Minh-Ville", frozenset({"30"}), frozenset({"M", "C"}), "035"),
-        Place("TH", "Bangkok", frozenset({"42"}), frozenset({"F"}), "035"),
+        Place("VN", "Hô Chi Minh-Ville", frozenset(), frozenset({"M"}), "035"),
     )
 
 
@@ -156,7 +158,7 @@ def test_load_candidates_returns_the_facts_the_engine_needs(
             name="Inès Nguyen",
             corporation="Alstom",
             covers=frozenset(),
-            follows=frozenset({"M", "42"}),
+            follows=frozenset({"M"}),
             places=alstom_places(),
             offers=offers,
             capacity=2,
@@ -232,6 +234,7 @@ def test_ranking_for_query_count_does_not_grow_with_the_corporations(
         pk=application.pk
     )
 
+    ranking_for(application, on=TODAY)  # the first may probe the database's JSON support
     with CaptureQueriesContext(connection) as queries:
         ranking = ranking_for(application, on=TODAY)
 
