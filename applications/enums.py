@@ -62,6 +62,7 @@ class Action(models.TextChoices):
     WITHDRAW = "withdraw", pgettext_lazy("action", "Retirer la demande")
     CLOSE = "close", pgettext_lazy("action", "Clôturer l'accompagnement")
     RATE = "rate", pgettext_lazy("action", "Évaluer l'accompagnement")
+    ASSIGN_OWNER = "assign_owner", pgettext_lazy("action", "Confier l'instruction")
 
 
 class SupportKind(models.TextChoices):

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from corporations.models import HostingOffer, Interlocutor
 from sponsors.models import SponsorBody
 
@@ -424,7 +425,40 @@ class StaffQueueFilterForm(forms.Form):
         queryset=SponsorBody.objects.all(),
         empty_label=_("Tous"),
     )
+    mine = forms.BooleanField(label=_("Seulement les miens"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Trier par"),
+        required=False,
+        choices=[
+            ("", _("Temps restant")),
+            ("endorsed", _("Date de parrainage")),
+        ],
+    )
 
     def __init__(self, *args, countries=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", _("Tous")), *countries]
+
+
+class OwnerForm(forms.Form):
+    """Staff hand an application's review over to a member of the team."""
+
+    owner = forms.ModelChoiceField(
+        label=_("Responsable de l'instruction"),
+        queryset=User.objects.none(),
+        empty_label=None,
+        error_messages={
+            "invalid_choice": _("Choisissez un membre actif de l'équipe Pacte PME."),
+            "required": _("Choisissez un membre actif de l'équipe Pacte PME."),
+        },
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = User.objects.filter(
+            is_active=True, staff_membership__isnull=False
+        ).order_by("last_name", "first_name", "email")
+        if not self.is_bound:
+            self.initial["owner"] = application.owner_id
+        self.fields["owner"].label_from_instance = lambda user: user.get_full_name() or user.email

@@ -1,15 +1,19 @@
 """Sectors, companies (the SMEs), their portage applications and the events of their life."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from . import clock
 from .enums import (
     STATE_BADGES,
     Action,
@@ -200,6 +204,22 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(_("soumise le"), null=True, blank=True)
     endorsed_at = models.DateTimeField(_("parrainée le"), null=True, blank=True)
     closed_at = models.DateTimeField(_("terminée le"), null=True, blank=True)
+    # The review clock, moved by `applications.clock` on the workflow's moves: the due date
+    # (endorsement + target + time paused), when the current pause began, the time paused so
+    # far, and when the clock stopped (accepted, rejected or withdrawn).
+    review_due_at = models.DateTimeField(_("instruction attendue pour le"), null=True, blank=True)
+    review_paused_at = models.DateTimeField(_("instruction en pause depuis"), null=True, blank=True)
+    review_paused_for = models.DurationField(_("durée des pauses"), default=timedelta(0))
+    review_stopped_at = models.DateTimeField(_("instruction terminée le"), null=True, blank=True)
+    # The staff member who follows the review: assigned on endorsement, changeable by staff.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_applications",
+        verbose_name=_("responsable de l'instruction"),
+    )
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -227,7 +247,15 @@ class Application(models.Model):
                 name="application_submitted_has_sponsor",
             ),
         ]
-        indexes = [models.Index(fields=["state", "endorsed_at"])]
+        indexes = [
+            models.Index(fields=["state", "endorsed_at"]),
+            # The sweep finds the running clocks that reach a milestone by their due date.
+            models.Index(
+                fields=["review_due_at"],
+                condition=Q(review_stopped_at__isnull=True, review_paused_at__isnull=True),
+                name="application_review_running",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.reference} – {self.company} ({self.target_country.name})"
@@ -257,6 +285,11 @@ class Application(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.state == State.DRAFT
+
+    @cached_property
+    def clock(self) -> "clock.Clock | None":
+        """The review clock as it reads now; None before the endorsement."""
+        return clock.clock_of(self, timezone.now())
 
     @property
     def days_since_endorsement(self) -> int | None:

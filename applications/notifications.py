@@ -10,6 +10,7 @@ from .enums import Action
 from .models import ApplicationEvent
 
 COMPANY, SPONSOR, STAFF, INTERLOCUTOR = "company", "sponsor", "staff", "interlocutor"
+OWNER = "owner"  # the staff member who follows the review
 
 # For each action: who hears of it, and the sentence that opens the mail.
 MESSAGES = {
@@ -61,6 +62,10 @@ MESSAGES = {
         ),
     ),
     Action.RATE: ({STAFF}, _("%(company)s a évalué son accompagnement (%(target)s).")),
+    Action.ASSIGN_OWNER: (
+        {OWNER},
+        _("Vous êtes responsable de l'instruction de la demande de %(company)s (%(target)s)."),
+    ),
 }
 
 
@@ -79,6 +84,8 @@ def recipients(event: ApplicationEvent) -> list[User]:
         )
     if STAFF in audiences:
         users |= User.objects.filter(staff_membership__isnull=False)
+    if OWNER in audiences and application.owner_id:
+        users |= User.objects.filter(pk=application.owner_id, staff_membership__isnull=False)
     if INTERLOCUTOR in audiences and event.match_id:
         # The interlocutor of the proposal the event is about, recorded with the event.
         users |= User.objects.filter(interlocutor__matches=event.match_id)

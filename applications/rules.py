@@ -60,6 +60,8 @@ rules.add_perm("applications.reject_application", is_association_staff)
 rules.add_perm("applications.propose_application", is_association_staff)
 # The matching ranking (scores, reasons, who declined): the association's working tool.
 rules.add_perm("applications.view_ranking", is_association_staff)
+# Who follows the review: assigned on endorsement, handed over by staff.
+rules.add_perm("applications.assign_owner", is_association_staff & ~is_draft)
 rules.add_perm("applications.accept_match_application", is_proposed_interlocutor)
 rules.add_perm("applications.decline_match_application", is_proposed_interlocutor)
 rules.add_perm("applications.close_application", is_association_staff | is_following_interlocutor)

@@ -1,6 +1,24 @@
 """Reads of applications scoped to the user who asks: what each role may see, and its queues."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+import math
+import statistics
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
 from django_countries.fields import Country
 
 from accounts.models import User
@@ -11,9 +29,12 @@ from sponsors.enums import Decision
 from sponsors.models import Endorsement, SponsorBody
 from sponsors.rules import advisor_body_id
 
+from .clock import DAY
 from .enums import Action, State
 from .models import Application, ApplicationEvent, Company
 from .rules import company_id_of
+
+REVIEW_ESTIMATE_WINDOW_DAYS = 90
 
 
 def visible_applications(user: User) -> QuerySet[Application]:
@@ -61,7 +82,8 @@ def sponsor_queue(user: User, *, pending_only: bool) -> QuerySet[Application]:
 
 
 def staff_queue(user: User, filters: dict | None = None) -> QuerySet[Application]:
-    """Sponsored applications for the association, the longest-waiting first."""
+    """Sponsored applications for the association, the least time left first (or the
+    longest-waiting first, sorted by endorsement)."""
     if not is_association_staff(user):
         return Application.objects.none()
     filters = filters or {}
@@ -81,7 +103,32 @@ def staff_queue(user: User, filters: dict | None = None) -> QuerySet[Application
         )
     if filters.get("sponsor_body"):
         applications = applications.filter(sponsor_body=filters["sponsor_body"])
-    return applications.with_related().order_by("endorsed_at", "pk")
+    if filters.get("mine"):
+        applications = applications.filter(owner=user)
+    if filters.get("sort") == "endorsed":
+        return applications.with_related().order_by("endorsed_at", "pk")
+    return (
+        applications.with_related()
+        .annotate(due=running_due_date(timezone.now()))
+        .order_by(F("due").asc(nulls_last=True), "endorsed_at", "pk")
+    )
+
+
+def running_due_date(now: datetime):
+    """The due date as it stands at `now`: a paused clock's moves on with every day of the
+    pause; a stopped one has none. Sorting by it sorts by time left."""
+    return Case(
+        When(review_stopped_at__isnull=False, then=Value(None)),
+        When(
+            review_paused_at__isnull=False,
+            then=ExpressionWrapper(
+                F("review_due_at") + (Value(now) - F("review_paused_at")),
+                output_field=DateTimeField(),
+            ),
+        ),
+        default=F("review_due_at"),
+        output_field=DateTimeField(),
+    )
 
 
 def interlocutor_proposals(user: User) -> QuerySet[Match]:
@@ -156,3 +203,28 @@ def staff_queue_countries() -> list[tuple[str, str]]:
         .distinct()
     )
     return sorted(((code, str(Country(code).name)) for code in codes), key=lambda item: item[1])
+
+
+@dataclass(frozen=True)
+class ReviewEstimate:
+    """How long a review takes, told to the SME when it submits."""
+
+    median_days: int
+    p90_days: int  # nine reviews in ten take at most this
+    reviews: int  # how many finished reviews it comes from; 0: the programme's promise
+
+
+def expected_review(now: datetime) -> ReviewEstimate:
+    """The median and 90th percentile of the reviews finished (accepted or rejected) in the
+    last 90 days, pauses excluded; the programme's one month until there are enough."""
+    since = now - timedelta(days=REVIEW_ESTIMATE_WINDOW_DAYS)
+    rows = (
+        Application.objects.filter(review_stopped_at__gte=since, endorsed_at__isnull=False)
+        .exclude(state=State.WITHDRAWN)
+        .values_list("endorsed_at", "review_stopped_at", "review_paused_for")
+    )
+    days = sorted((stopped - endorsed - paused) / DAY for endorsed, stopped, paused in rows)
+    if len(days) < settings.REVIEW_ESTIMATE_MIN_REVIEWS:
+        return ReviewEstimate(settings.REVIEW_TARGET_DAYS, settings.REVIEW_TARGET_DAYS, 0)
+    p90 = days[math.ceil(0.9 * len(days)) - 1]  # nearest rank
+    return ReviewEstimate(math.ceil(statistics.median(days)), math.ceil(p90), len(days))

@@ -6,18 +6,20 @@ committed, queues the mails to the people concerned.
 """
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.permissions import can
+from accounts.rules import is_association_staff
 from corporations.enums import MatchStatus
 from corporations.models import HostingOffer, Interlocutor, Match
 from sponsors.enums import Decision
 from sponsors.models import Endorsement, SponsorBody
 
+from . import clock
 from .enums import Action, Outcome, State
 from .models import Application, ApplicationEvent, Company, CompanyMembership, InformationRequest
 from .tasks import send_event_notifications
@@ -109,6 +111,7 @@ def _move(
     application.state = target
     application.state_changed_at = now
     application.updated_at = now
+    fields = (*fields, *clock.apply(application, action, now))
     application.save(update_fields=["state", "state_changed_at", "updated_at", *fields])
     return _record(application, action, actor, from_state=from_state, note=note, match=match)
 
@@ -195,7 +198,45 @@ def endorse(
         reason=note,
     )
     application.endorsed_at = timezone.now()
-    _move(application, Action.ENDORSE, actor, note=note, fields=("endorsed_at",))
+    application.owner = application.owner or least_busy_staff()
+    _move(application, Action.ENDORSE, actor, note=note, fields=("endorsed_at", "owner"))
+    return application
+
+
+def least_busy_staff() -> User | None:
+    """The active staff member who follows the fewest reviews under way (the longest in the
+    team on a tie): the owner given to an application on its endorsement."""
+    under_way = Q(
+        owned_applications__review_due_at__isnull=False,
+        owned_applications__review_stopped_at__isnull=True,
+    )
+    return (
+        User.objects.filter(is_active=True, staff_membership__isnull=False)
+        .annotate(load=Count("owned_applications", filter=under_way))
+        .order_by("load", "staff_membership__created_at", "pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def assign_owner(application_id: int, actor: User, *, owner: User) -> Application:
+    """Staff hand the review over to another staff member (or take it)."""
+    application = _lock(application_id)
+    if not can(actor, "applications.assign_owner", application):
+        raise WorkflowError(_("Vous n'avez pas le droit de faire cette action sur ce dossier."))
+    if not owner.is_active or not is_association_staff(owner):
+        raise WorkflowError(_("Choisissez un membre actif de l'équipe Pacte PME."))
+    if owner.pk == application.owner_id:
+        return application
+    application.owner = owner
+    application.save(update_fields=["owner", "updated_at"])
+    _record(
+        application,
+        Action.ASSIGN_OWNER,
+        actor,
+        from_state=application.state,
+        note=owner.get_full_name() or owner.email,
+    )
     return application
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/supprimer/", views.application_delete, name="delete"),
     path("<int:pk>/soumettre/", views.application_submit, name="submit"),
     path("<int:pk>/action/<slug:action>/", views.application_action, name="action"),
+    path("<int:pk>/responsable/", views.assign_owner, name="assign_owner"),
     path("parrainage/", views.sponsor_queue, name="sponsor_queue"),
     path("instruction/", views.staff_queue, name="staff_queue"),
     path("correspondant/", views.interlocutor_queue, name="interlocutor_queue"),

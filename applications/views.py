@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -24,12 +25,13 @@ from corporations.enums import MatchStatus
 from corporations.selectors import ranking_for
 from sponsors.enums import Decision
 
-from . import selectors, services
+from . import clock, selectors, services
 from .enums import Action, State
 from .forms import (
     ACTION_FORMS,
     ApplicationForm,
     CompanyForm,
+    OwnerForm,
     StaffQueueFilterForm,
     SubmitForm,
 )
@@ -252,9 +254,13 @@ def application_submit(request, pk):
                 request,
                 _(
                     "Votre demande est envoyée à %(body)s pour parrainage. Vous serez prévenu "
-                    "par e-mail de sa décision."
+                    "par e-mail de sa décision. Une fois parrainée, son instruction prend "
+                    "environ %(days)s jours."
                 )
-                % {"body": form.cleaned_data["sponsor_body"]},
+                % {
+                    "body": form.cleaned_data["sponsor_body"],
+                    "days": selectors.expected_review(timezone.now()).median_days,
+                },
             )
             return redirect(application)
     covering = {
@@ -265,7 +271,13 @@ def application_submit(request, pk):
     return render(
         request,
         "applications/application_submit.html",
-        {"application": application, "form": form, "missing": missing, "covering": covering},
+        {
+            "application": application,
+            "form": form,
+            "missing": missing,
+            "covering": covering,
+            "estimate": selectors.expected_review(timezone.now()),
+        },
     )
 
 
@@ -277,7 +289,7 @@ def application_detail(request, pk):
     )
 
 
-def _detail_context(request, application, action_form=None, ranking=None) -> dict:
+def _detail_context(request, application, action_form=None, ranking=None, owner_form=None) -> dict:
     user = request.user
     actions = services.available_actions(user, application)
     if services.can_rate(user, application):
@@ -297,12 +309,14 @@ def _detail_context(request, application, action_form=None, ranking=None) -> dic
                 application=application, action=action, **_form_kwargs(action, ranking)
             )
     is_staff = can(user, "accounts.view_staff_queue")
+    information_requests = list(application.information_requests.select_related("asked_by"))
     context = {
         "application": application,
         "actions": actions,
         "open_action": action_form[0] if action_form else None,
         "events": selectors.timeline(user, application),
-        "information_requests": application.information_requests.select_related("asked_by"),
+        "information_requests": information_requests,
+        "pauses": clock.pauses_of(application, information_requests),
         "endorsements": application.endorsements.select_related("advisor", "sponsor_body"),
         "can_edit": can(user, "applications.change_application", application),
         "can_submit": Action.SUBMIT in actions,
@@ -325,6 +339,8 @@ def _detail_context(request, application, action_form=None, ranking=None) -> dic
         .select_related("interlocutor__user", "interlocutor__corporation")
         .first()
     )
+    if application.endorsed_at and can(user, "applications.assign_owner", application):
+        context["owner_form"] = owner_form or OwnerForm(application=application)
     if application.state == State.DRAFT:
         context["last_decline"] = application.endorsements.filter(
             decision=Decision.DECLINED
@@ -372,6 +388,31 @@ def application_action(request, pk, action):
     if not selectors.visible_applications(request.user).filter(pk=pk).exists():
         # The move took the application out of this user's sight (a declined proposal).
         return redirect("home")
+    return redirect(application)
+
+
+@require_POST
+@login_required
+def assign_owner(request, pk):
+    """Staff hand the review over to a member of the team."""
+    application = _get_visible(request, pk)
+    if not can(request.user, "applications.assign_owner", application):
+        raise PermissionDenied
+    form = OwnerForm(request.POST, application=application)
+    if not form.is_valid():
+        context = _detail_context(request, application, owner_form=form)
+        return render(request, "applications/application_detail.html", context, status=400)
+    owner = form.cleaned_data["owner"]
+    try:
+        services.assign_owner(application.pk, request.user, owner=owner)
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("L'instruction est confiée à %(owner)s.")
+            % {"owner": owner.get_full_name() or owner.email},
+        )
     return redirect(application)
 
 

@@ -213,6 +213,9 @@ if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
 # --- The programme
 # The review ("instruction du dossier") takes one month on average.
 REVIEW_TARGET_DAYS = int(os.environ.get("PACTE_REVIEW_TARGET_DAYS", "30"))
+# The expected review time told to SMEs comes from the reviews finished in the last 90 days,
+# once there are at least this many (the programme's target until then).
+REVIEW_ESTIMATE_MIN_REVIEWS = int(os.environ.get("PACTE_REVIEW_ESTIMATE_MIN_REVIEWS", "10"))
 
 LOGGING = {
     "version": 1,

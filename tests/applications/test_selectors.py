@@ -183,10 +183,18 @@ def queue(time_machine, staff_user, sponsor_body, other_sponsor_body):
     }
 
 
-def test_staff_queue_lists_applications_with_the_association_longest_waiting_first(
+def test_staff_queue_lists_applications_with_the_association_least_time_left_first(
     queue, staff_user
 ):
+    # Endorsed on days 0, 1 and 2; the Brazilian one is paused since day 1 (waiting for the
+    # SME), so on day 5 it has more time left than the one endorsed on day 2.
     assert pks(staff_queue(staff_user)) == pks(
+        [queue["vn_review"], queue["vn_proposed"], queue["br_information"]]
+    )
+
+
+def test_staff_queue_sorted_by_endorsement_lists_the_longest_waiting_first(queue, staff_user):
+    assert pks(staff_queue(staff_user, {"sort": "endorsed"})) == pks(
         [queue["vn_review"], queue["br_information"], queue["vn_proposed"]]
     )
 
@@ -208,7 +216,7 @@ def test_staff_queue_lists_applications_with_the_association_longest_waiting_fir
         ({"sector": "J"}, ["br_information"]),
         ({"sector": "10"}, []),
         ({"sponsor_body": "sponsor_body"}, ["vn_review"]),
-        ({"sponsor_body": "other_sponsor_body"}, ["br_information", "vn_proposed"]),
+        ({"sponsor_body": "other_sponsor_body"}, ["vn_proposed", "br_information"]),
         ({"country": "VN", "sponsor_body": "other_sponsor_body"}, ["vn_proposed"]),
         ({"state": State.CLOSED, "sector": "M", "country": "VN"}, ["vn_closed"]),
         ({"state": "", "country": "", "sector": None, "sponsor_body": None}, None),
@@ -224,7 +232,7 @@ def test_staff_queue_filters(queue, staff_user, request, filters, expected):
     if resolved.get("sponsor_body"):
         resolved["sponsor_body"] = request.getfixturevalue(resolved["sponsor_body"])
     if expected is None:  # empty filters: the default queue
-        expected = ["vn_review", "br_information", "vn_proposed"]
+        expected = ["vn_review", "vn_proposed", "br_information"]
 
     assert pks(staff_queue(staff_user, resolved)) == pks([queue[name] for name in expected])
 
