@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from sponsors.models import Endorsement
 
-from .models import Application, ApplicationEvent, Company, CompanyMembership, Sector
+from .models import (
+    Application,
+    ApplicationEvent,
+    Company,
+    CompanyMembership,
+    Reminder,
+    ReminderSettings,
+    Sector,
+)
 
 
 @admin.register(Sector)
@@ -140,4 +148,31 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         # An application starts in the portal (create_draft), which writes its first event.
+        return False
+
+
+@admin.register(ReminderSettings)
+class ReminderSettingsAdmin(admin.ModelAdmin):
+    """One row: the sweep's thresholds."""
+
+    def has_add_permission(self, request):
+        return not ReminderSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    """What the sweep did, for reading: the rows are its proof of acting once."""
+
+    list_display = ["application", "milestone", "cycle", "created_at"]
+    list_filter = ["milestone"]
+    list_select_related = ["application__company"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

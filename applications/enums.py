@@ -63,6 +63,21 @@ class Action(models.TextChoices):
     CLOSE = "close", pgettext_lazy("action", "Clôturer l'accompagnement")
     RATE = "rate", pgettext_lazy("action", "Évaluer l'accompagnement")
     ASSIGN_OWNER = "assign_owner", pgettext_lazy("action", "Confier l'instruction")
+    # The portal's own move: a proposal left unanswered goes back to the association.
+    EXPIRE_MATCH = "expire_match", pgettext_lazy("action", "Proposition expirée")
+
+
+class Milestone(models.TextChoices):
+    """The moments the sweep acts on, with the reminder or the alert it sends."""
+
+    SPONSOR_REMINDER = "sponsor_reminder", _("Relance du parrain")
+    SPONSOR_ALERT = "sponsor_alert", _("Alerte : parrain silencieux")
+    REVIEW_REMINDER = "review_reminder", _("Relance du responsable de l'instruction")
+    REVIEW_OVERDUE = "review_overdue", _("Instruction en retard")
+    INTERLOCUTOR_REMINDER = "interlocutor_reminder", _("Relance du correspondant")
+    PROPOSAL_EXPIRED = "proposal_expired", _("Proposition expirée")
+    SME_REMINDER = "sme_reminder", _("Relance de la PME")
+    SME_ALERT = "sme_alert", _("Alerte : PME silencieuse")
 
 
 class SupportKind(models.TextChoices):

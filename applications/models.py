@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
@@ -20,6 +21,7 @@ from .enums import (
     ExportExperience,
     Headcount,
     Maturity,
+    Milestone,
     Outcome,
     State,
     SupportKind,
@@ -249,6 +251,7 @@ class Application(models.Model):
         ]
         indexes = [
             models.Index(fields=["state", "endorsed_at"]),
+            models.Index(fields=["state", "submitted_at"]),
             # The sweep finds the running clocks that reach a milestone by their due date.
             models.Index(
                 fields=["review_due_at"],
@@ -374,6 +377,98 @@ class InformationRequest(models.Model):
                 name="one_open_information_request",
             )
         ]
+        indexes = [
+            # The sweep finds the questions left unanswered by their date.
+            models.Index(
+                fields=["asked_at"],
+                condition=Q(answered_at__isnull=True),
+                name="information_request_open",
+            )
+        ]
 
     def __str__(self):
         return self.question[:60]
+
+
+class Reminder(models.Model):
+    """A reminder or an alert the sweep sent, or a proposal it let expire: one row per
+    application, milestone and cycle, taken in the transaction that decides to act, so that
+    two sweeps at once, a retried task or a redelivered message act once.
+
+    A cycle is identified by the moment its countdown started: the submission for the sponsor,
+    the endorsement for the review, the proposal for the interlocutor, the question for the
+    SME. A new submission or a new question starts a new cycle."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("demande")
+    )
+    milestone = models.CharField(_("étape"), max_length=32, choices=Milestone.choices)
+    cycle = models.DateTimeField(_("début du décompte"))
+    created_at = models.DateTimeField(_("envoyée le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("relance")
+        verbose_name_plural = _("relances")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "milestone", "cycle"], name="reminder_once_per_cycle"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.application.reference}: {self.get_milestone_display()}"
+
+
+class ReminderSettings(models.Model):
+    """The sweep's thresholds, in days, editable by administrators (one row)."""
+
+    sponsor_reminder_days = models.PositiveSmallIntegerField(
+        _("relance du parrain (jours après la soumission)"), default=7
+    )
+    sponsor_alert_days = models.PositiveSmallIntegerField(
+        _("alerte à l'équipe si le parrain reste silencieux (jours)"), default=14
+    )
+    review_reminder_day = models.PositiveSmallIntegerField(
+        _("relance du responsable de l'instruction (jour de l'instruction)"), default=21
+    )
+    interlocutor_reminder_days = models.PositiveSmallIntegerField(
+        _("relance du correspondant (jours après la proposition)"), default=5
+    )
+    proposal_expiry_days = models.PositiveSmallIntegerField(
+        _("expiration de la proposition (jours)"), default=10
+    )
+    sme_reminder_days = models.PositiveSmallIntegerField(
+        _("relance de la PME (jours après la demande de compléments)"), default=14
+    )
+    sme_alert_days = models.PositiveSmallIntegerField(
+        _("alerte à l'équipe si la PME reste silencieuse (jours)"), default=30
+    )
+
+    class Meta:
+        verbose_name = _("délais de relance")
+        verbose_name_plural = _("délais de relance")
+
+    def __str__(self):
+        return str(_("Délais de relance"))
+
+    def clean(self):
+        pairs = [
+            ("sponsor_reminder_days", "sponsor_alert_days"),
+            ("interlocutor_reminder_days", "proposal_expiry_days"),
+            ("sme_reminder_days", "sme_alert_days"),
+        ]
+        errors = {}
+        for first, then in pairs:
+            if getattr(self, first) >= getattr(self, then):
+                errors[then] = _("Ce délai doit être plus long que celui de la relance.")
+        if self.review_reminder_day >= settings.REVIEW_TARGET_DAYS:
+            errors["review_reminder_day"] = _(
+                "La relance doit précéder l'échéance de l'instruction (jour %(day)s)."
+            ) % {"day": settings.REVIEW_TARGET_DAYS}
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def current(cls) -> "ReminderSettings":
+        return cls.objects.get_or_create(pk=1)[0]

@@ -62,6 +62,13 @@ MESSAGES = {
         ),
     ),
     Action.RATE: ({STAFF}, _("%(company)s a évalué son accompagnement (%(target)s).")),
+    Action.EXPIRE_MATCH: (
+        {STAFF, INTERLOCUTOR},
+        _(
+            "Faute de réponse du correspondant, la proposition de la demande de %(company)s "
+            "(%(target)s) a expiré : le dossier revient à l'équipe Pacte PME."
+        ),
+    ),
     Action.ASSIGN_OWNER: (
         {OWNER},
         _("Vous êtes responsable de l'instruction de la demande de %(company)s (%(target)s)."),
@@ -112,3 +119,26 @@ def send_event_mail(event: ApplicationEvent, user: User) -> None:
         "url": application.get_absolute_url(),
     }
     build_mail("application_event", context, user.email, user.language).send()
+
+
+def send_reminder_mail(reminder, user: User) -> None:
+    """One mail about one reminder or alert to one person, in their language."""
+    from .reminders import NOTICES, days_for
+
+    application = reminder.application
+    notice = NOTICES[reminder.milestone]
+    with translation.override(user.language):
+        subject = str(notice.subject)
+        headline = notice.headline % {
+            "company": application.company.legal_name,
+            "target": application.target_label,
+            "days": days_for(reminder),
+        }
+    context = {
+        "recipient": user,
+        "application": application,
+        "subject": subject,
+        "headline": headline,
+        "url": application.get_absolute_url(),
+    }
+    build_mail("reminder", context, user.email, user.language).send()

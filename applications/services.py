@@ -16,13 +16,13 @@ from accounts.permissions import can
 from accounts.rules import is_association_staff
 from corporations.enums import MatchStatus
 from corporations.models import HostingOffer, Interlocutor, Match
+from outbox import services as outbox
 from sponsors.enums import Decision
 from sponsors.models import Endorsement, SponsorBody
 
 from . import clock
 from .enums import Action, Outcome, State
 from .models import Application, ApplicationEvent, Company, CompanyMembership, InformationRequest
-from .tasks import send_event_notifications
 from .workflow import TRANSITIONS, permission_for
 
 
@@ -91,7 +91,7 @@ def _record(
         match=match,
         created_at=timezone.now(),
     )
-    transaction.on_commit(lambda: send_event_notifications.delay(event_id=event.pk))
+    outbox.enqueue("applications.tasks.send_event_notifications", event_id=event.pk)
     return event
 
 
@@ -428,6 +428,36 @@ def decline_match(
         proposals_decided=F("proposals_decided") + 1
     )
     _move(application, Action.DECLINE_MATCH, actor, note=reason, match=match)
+    return application
+
+
+@transaction.atomic
+def expire_proposal(application_id: int, *, proposed_at) -> Application:
+    """The portal's move when an interlocutor leaves a proposal unanswered past the deadline
+    (the sweep calls it): the proposal expires and the application goes back to the
+    association, with an event saying so. Not in the transition table: nobody may make it."""
+    application = _lock(application_id)
+    match = application.matches.select_for_update().filter(status=MatchStatus.PROPOSED).first()
+    if application.state != State.PROPOSED or match is None or match.created_at != proposed_at:
+        raise WorkflowError(_("Cette proposition a reçu une réponse entre-temps."))
+    match.status = MatchStatus.EXPIRED
+    match.decided_at = timezone.now()
+    match.save(update_fields=["status", "decided_at"])
+    Interlocutor.objects.filter(pk=match.interlocutor_id).update(
+        proposals_decided=F("proposals_decided") + 1
+    )
+    from_state = application.state
+    application.state = State.IN_REVIEW
+    application.state_changed_at = application.updated_at = timezone.now()
+    application.save(update_fields=["state", "state_changed_at", "updated_at"])
+    _record(
+        application,
+        Action.EXPIRE_MATCH,
+        None,
+        from_state=from_state,
+        note=_("Sans réponse du correspondant, la proposition a expiré."),
+        match=match,
+    )
     return application
 
 

@@ -5,9 +5,10 @@ from smtplib import SMTPException
 from celery import shared_task
 
 from accounts.models import User
+from outbox.services import once
 
-from . import notifications
-from .models import ApplicationEvent
+from . import notifications, reminders
+from .models import ApplicationEvent, Reminder
 
 
 @shared_task(acks_late=True)
@@ -30,7 +31,38 @@ def send_event_notifications(*, event_id: int) -> int:
     max_retries=8,
 )
 def send_event_mail(*, event_id: int, user_id: int) -> None:
-    event = ApplicationEvent.objects.select_related("application__company", "actor").get(
-        pk=event_id
-    )
-    notifications.send_event_mail(event, User.objects.get(pk=user_id))
+    """One mail, once: a redelivered or twice-published task finds it sent."""
+    with once(f"event-mail:{event_id}:{user_id}") as first:
+        if first:
+            event = ApplicationEvent.objects.select_related("application__company", "actor").get(
+                pk=event_id
+            )
+            notifications.send_event_mail(event, User.objects.get(pk=user_id))
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=8,
+)
+def send_reminder_mails(*, reminder_id: int) -> int:
+    """The mails of one reminder, each once: a retry after a failure sends the rest."""
+    reminder = Reminder.objects.select_related(
+        "application__company", "application__sponsor_body"
+    ).get(pk=reminder_id)
+    sent = 0
+    for user in reminders.recipients(reminder):
+        with once(f"reminder-mail:{reminder_id}:{user.pk}") as first:
+            if first:
+                notifications.send_reminder_mail(reminder, user)
+                sent += 1
+    return sent
+
+
+@shared_task(acks_late=True)
+def sweep_reviews() -> dict[str, int]:
+    """Celery beat's every few minutes: reminders, alerts, expiries, and the outbox."""
+    return reminders.sweep()

@@ -9,3 +9,5 @@ class MatchStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Acceptée")
     DECLINED = "declined", _("Déclinée")
     CANCELLED = "cancelled", _("Annulée")
+    # Left unanswered past the deadline: the application went back to the association.
+    EXPIRED = "expired", _("Expirée")

@@ -303,6 +303,14 @@ class Match(models.Model):
                 name="match_one_live_per_application",
             ),
         ]
+        indexes = [
+            # The sweep finds the proposals left unanswered by their date.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(status=MatchStatus.PROPOSED),
+                name="match_pending_by_date",
+            )
+        ]
 
     def __str__(self):
         return f"{self.application} → {self.interlocutor}"

@@ -32,13 +32,15 @@ OFFER_FIELDS = [
 ]
 
 
+# A proposal left to expire counts as decided, not accepted.
+DECIDED = [MatchStatus.ACCEPTED, MatchStatus.DECLINED, MatchStatus.EXPIRED]
+
+
 def recount_records(interlocutors: QuerySet[Interlocutor] | None = None) -> int:
     """Recompute the interlocutors' records (proposals decided and accepted, ratings) from the
     proposals themselves, in one statement: after a bulk import, or to repair them. The
     workflow's services keep them up to date otherwise. Returns how many were updated."""
-    decided = Match.objects.filter(
-        interlocutor=OuterRef("pk"), status__in=[MatchStatus.ACCEPTED, MatchStatus.DECLINED]
-    )
+    decided = Match.objects.filter(interlocutor=OuterRef("pk"), status__in=DECIDED)
     accepted = decided.filter(status=MatchStatus.ACCEPTED)
     rated = accepted.filter(application__rating__isnull=False)
     if interlocutors is None:

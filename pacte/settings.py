@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "applications",
     "sponsors",
     "corporations",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +191,11 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    # Reminders, alerts, expired proposals, and the outbox left behind by a broker outage.
+    "sweep-reviews": {
+        "task": "applications.tasks.sweep_reviews",
+        "schedule": float(os.environ.get("PACTE_SWEEP_SECONDS", "300")),
+    },
     "purge-expired-invitations": {
         "task": "accounts.tasks.purge_expired_invitations",
         "schedule": 3600.0,

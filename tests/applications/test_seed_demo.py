@@ -17,7 +17,7 @@ from accounts.roles import role_of
 from applications import selectors, services
 from applications.enums import Action, Maturity, State
 from applications.management.commands.seed_demo import DEMO_PASSWORD
-from applications.models import Application, Company
+from applications.models import Application, Company, ReminderSettings
 from corporations.enums import MatchStatus
 from corporations.models import HostingOffer, Interlocutor, Match
 from corporations.selectors import ranking_for
@@ -158,17 +158,18 @@ def test_seed_demo_fills_each_queue(seeded):
 
 def test_seed_demo_admin_pages_open(seeded, client):
     client.force_login(User.objects.get(email="admin@demo.pacte-pme.fr"))
-    for label in ["applications", "sponsors", "corporations"]:
+    ReminderSettings.current()
+    for label in ["applications", "sponsors", "corporations", "outbox"]:
         for model in apps.get_app_config(label).get_models():
             if model not in admin.site._registry:
                 continue
             info = (model._meta.app_label, model._meta.model_name)
             changelist = client.get(reverse("admin:{}_{}_changelist".format(*info)))
-            change = client.get(
-                reverse("admin:{}_{}_change".format(*info), args=[model.objects.first().pk])
-            )
-
-            assert (changelist.status_code, change.status_code) == (200, 200), info
+            assert changelist.status_code == 200, info
+            first = model.objects.first()
+            if first is not None:
+                change = client.get(reverse("admin:{}_{}_change".format(*info), args=[first.pk]))
+                assert change.status_code == 200, info
 
 
 def test_seed_demo_interlocutor_coordinates_alstom(seeded):
