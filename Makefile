@@ -65,6 +65,7 @@ format: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) manage.py bench
+	$(PY) manage.py bench_sweep
 
 clean:
 	rm -rf $(VENV) var .pytest_cache test-artifacts

@@ -144,9 +144,9 @@ def _act_on(milestone: Milestone, thresholds: ReminderSettings, now: datetime) -
             if milestone == Milestone.PROPOSAL_EXPIRED:
                 acted += sum(_expire(application_id, cycle, now) for application_id, cycle in rows)
             else:
-                for reminder in _insert_once(milestone, rows, now):
-                    outbox.enqueue(SEND_TASK, reminder_id=reminder.pk)
-                    acted += 1
+                reminders = _insert_once(milestone, rows, now)
+                outbox.enqueue_many(SEND_TASK, [{"reminder_id": r.pk} for r in reminders])
+                acted += len(reminders)
         if len(rows) < BATCH:
             return acted
 

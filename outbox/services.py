@@ -29,9 +29,25 @@ RELAY_BATCH = 500
 
 def enqueue(task: str, **kwargs) -> Message:
     """Write a task for the broker in the current transaction; relay it after the commit."""
-    message = Message.objects.create(task=task, kwargs=kwargs)
-    transaction.on_commit(lambda: relay([message.pk]), robust=True)
+    [message] = enqueue_many(task, [kwargs])
     return message
+
+
+def enqueue_many(task: str, arguments: list[dict]) -> list[Message]:
+    """`enqueue` for many messages of one task, in one statement."""
+    if not arguments:
+        return []
+    messages = Message.objects.bulk_create([Message(task=task, kwargs=kw) for kw in arguments])
+    ids = [message.pk for message in messages]
+    transaction.on_commit(lambda: _relay_all(ids), robust=True)
+    return messages
+
+
+def _relay_all(ids: list[int]) -> None:
+    for start in range(0, len(ids), RELAY_BATCH):
+        batch = ids[start : start + RELAY_BATCH]
+        if relay(batch) < len(batch):
+            return  # the broker refused: the sweep will relay the rest
 
 
 def relay(ids: list[int] | None = None, *, older_than=None, limit: int = RELAY_BATCH) -> int:

@@ -166,12 +166,21 @@ SITE_URL = os.environ.get("PACTE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Celery: a filesystem broker that needs no server by default; Redis or RabbitMQ by URL.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
+# A broker that is down fails a publish within half a second (two quick retries) rather than
+# after kombu's default back-off: the user's action has committed, its message waits in the
+# outbox for the sweep. Workers keep their own, patient, reconnection loop.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
     (_broker_dir / "out").mkdir(parents=True, exist_ok=True)
     (_broker_dir / "processed").mkdir(parents=True, exist_ok=True)
     (_broker_dir / "control").mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
         "processed_folder": str(_broker_dir / "processed"),

@@ -22,6 +22,8 @@ from kombu import Queue, pools
 
 from pacte.celery import app as celery_app
 
+PUBLISH_RETRY_OPTIONS = {"max_retries", "interval_start", "interval_step", "interval_max"}
+
 
 @pytest.fixture(autouse=True)
 def _celery_eager():
@@ -92,7 +94,12 @@ def broker_queue(broker_url, tmp_path):
         # Not `broker_url`: Celery prefers the CELERY_BROKER_URL environment variable to it.
         "broker_read_url": broker_url,
         "broker_write_url": broker_url,
-        "broker_transport_options": {},
+        # The settings' publishing retries, not their filesystem folders.
+        "broker_transport_options": {
+            key: value
+            for key, value in conf.broker_transport_options.items()
+            if key in PUBLISH_RETRY_OPTIONS
+        },
         "task_default_queue": name,
         "worker_enable_remote_control": False,
         # The worker checks for its stop between two events from the broker, or its timers:
@@ -109,6 +116,7 @@ def broker_queue(broker_url, tmp_path):
         for folder in folders.values():
             folder.mkdir(parents=True, exist_ok=True)
         overrides["broker_transport_options"] = {
+            **overrides["broker_transport_options"],
             **{key: str(folder) for key, folder in folders.items()},
             "store_processed": False,
             "polling_interval": 0.1,
