@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from corporations.models import MemberCorporation
+from outbox import services as outbox
 from sponsors.models import SponsorBody
 
 from . import services
@@ -122,6 +123,12 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
+
+    def save(self, *args, **kwargs) -> None:
+        """Queue the mail through the outbox (the worker builds the link) rather than send it
+        during the request; the same answer whether or not an account exists."""
+        for user in self.get_users(self.cleaned_data["email"]):
+            outbox.enqueue("accounts.tasks.send_password_reset_mail", user_id=user.pk)
 
 
 class SetPasswordForm(auth_forms.SetPasswordForm):

@@ -1,7 +1,7 @@
 """Writes for accounts: SME sign-up and email verification, invitations and their acceptance."""
 
 from django.conf import settings
-from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Company, CompanyMembership
 from corporations.models import Interlocutor, MemberCorporation
+from outbox import services as outbox
 from sponsors.models import Advisor, SponsorBody
 
 from .enums import Role
@@ -73,6 +74,12 @@ def awaits_verification(user: User) -> bool:
 
 
 def send_verification_mail(user: User) -> None:
+    """Queue the verification mail (through the outbox: it leaves once committed)."""
+    outbox.enqueue("accounts.tasks.send_verification_mail", user_id=user.pk)
+
+
+def mail_verification(user: User) -> None:
+    """The verification mail itself, with a fresh link (the task's work)."""
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     token = email_verification_token.make_token(user)
     url = reverse("accounts:verify_email", kwargs={"uidb64": uidb64, "token": token})
@@ -128,18 +135,33 @@ def invite(
         company=company if role == Role.COMPANY else None,
         invited_by=invited_by,
     )
-    send_invitation_mail(invitation)
+    outbox.enqueue(
+        "accounts.tasks.send_invitation_mail",
+        invitation_id=invitation.pk,
+        language=current_language(),
+    )
     return invitation
 
 
-def send_invitation_mail(invitation: Invitation) -> None:
+def mail_invitation(invitation: Invitation, language: str) -> None:
+    """The invitation mail itself (the task's work), in the inviter's language."""
     context = {
         "invitation": invitation,
         "inviter": invitation.invited_by,
         "url": invitation.get_absolute_url(),
         "max_age_days": settings.INVITATION_MAX_AGE_DAYS,
     }
-    build_mail("invitation", context, invitation.email, current_language()).send()
+    build_mail("invitation", context, invitation.email, language).send()
+
+
+def mail_password_reset(user: User) -> None:
+    """The password reset mail, with a fresh one-time link (the task's work)."""
+    context = {
+        "user": user,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    }
+    build_mail("password_reset", context, user.email, user.language).send()
 
 
 @transaction.atomic

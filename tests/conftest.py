@@ -11,6 +11,7 @@ to check they see and do nothing of it.
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.test import Client, TestCase
 
 from pacte.celery import app as celery_app
 from tests.factories import (
@@ -239,3 +240,17 @@ def application_in(company, sme_user, sponsor_body, advisor, staff_user, interlo
         )
 
     return make
+
+
+class CommittingClient(Client):
+    """A test client whose requests run their after-commit callbacks, as a committed request
+    does: the outbox relays the mails it wrote, which the eager tasks send at once."""
+
+    def request(self, **request):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return super().request(**request)
+
+
+@pytest.fixture
+def committing_client(db):
+    return CommittingClient()

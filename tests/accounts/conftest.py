@@ -9,6 +9,12 @@ from accounts.models import Invitation
 
 
 @pytest.fixture
+def client(committing_client):
+    """Here every request commits: the accounts' mails leave through the outbox."""
+    return committing_client
+
+
+@pytest.fixture
 def link_in():
     """The path of the one portal link in a mail's text part (and the same in its HTML)."""
 

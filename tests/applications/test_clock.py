@@ -224,6 +224,7 @@ def test_an_overdue_application_says_so_in_red(on_day, client, application_in, s
 
     queue = client.get(reverse("applications:staff_queue")).content.decode()
     assert "en retard de 3 jours" in queue
+    assert "1 instruction en retard" in queue  # the flag at the top of the queue
 
 
 def test_the_pauses_are_listed_on_the_application(

@@ -11,7 +11,10 @@ from accounts.models import Invitation, User
 pytestmark = pytest.mark.django_db
 
 
-def test_sme_invites_a_colleague_who_joins_the_company(client, sme_user, company, mailoutbox):
+def test_sme_invites_a_colleague_who_joins_the_company(
+    committing_client, sme_user, company, mailoutbox
+):
+    client = committing_client
     client.force_login(sme_user)
 
     response = client.post(
