@@ -7,7 +7,8 @@ interlocutor accepts, staff reject or the SME withdraws. Each application stores
 target (`settings.REVIEW_TARGET_DAYS`), plus the time spent paused.
 
 `apply` is called by the workflow's services on every move, inside their transaction;
-`clock_of` reads the clock for display.
+`clock_of` reads the clock for display; `rebuild` works it out again from the history (for the
+demo data, whose history is backdated after the fact).
 """
 
 from dataclasses import dataclass
@@ -98,8 +99,8 @@ class Clock:
 
     @property
     def days_overdue(self) -> int:
-        """Days past the due date, counting the day it fell due."""
-        return -(self.left // DAY) if self.overdue else 0
+        """Whole days past the due date, at least 1 once it has passed."""
+        return max(-self.left // DAY, 1) if self.overdue else 0
 
     @property
     def paused_days(self) -> int:
@@ -119,9 +120,12 @@ def clock_of(application, now: datetime) -> Clock | None:
     if application.endorsed_at is None or application.review_due_at is None:
         return None
     end = application.review_stopped_at or application.review_paused_at or now
+    due = application.review_due_at
+    if application.review_paused_at and not application.review_stopped_at:
+        due += now - application.review_paused_at  # the due date moves on with the pause
     return Clock(
         started_at=application.endorsed_at,
-        due_at=application.review_due_at,
+        due_at=due,
         elapsed=end - application.endorsed_at - application.review_paused_for,
         left=application.review_due_at - end,
         paused_since=application.review_paused_at,
@@ -150,3 +154,37 @@ def pauses_of(application, information_requests) -> list[Pause]:
         for request in information_requests
         if request.asked_at >= application.endorsed_at
     ]
+
+
+STOPS = (Action.ACCEPT_MATCH, Action.REJECT, Action.WITHDRAW)
+
+
+def rebuild(application) -> tuple[str, ...]:
+    """Set the clock from the application's history: the endorsement starts it, the requests
+    for information made since are its pauses, the first acceptance, rejection or withdrawal
+    stops it. Returns the fields to save (none before the endorsement)."""
+    started = application.endorsed_at
+    if started is None:
+        return ()
+    paused_for, paused_at = timedelta(0), None
+    for asked, answered in application.information_requests.filter(
+        asked_at__gte=started
+    ).values_list("asked_at", "answered_at"):
+        if answered is None:
+            paused_at = asked
+        else:
+            paused_for += answered - asked
+    stopped_at = (
+        application.events.filter(action__in=STOPS, created_at__gte=started)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if stopped_at is not None and paused_at is not None:
+        paused_for += stopped_at - paused_at
+        paused_at = None
+    application.review_due_at = started + target() + paused_for
+    application.review_paused_at = paused_at
+    application.review_paused_for = paused_for
+    application.review_stopped_at = stopped_at
+    return FIELDS

@@ -76,6 +76,7 @@ def test_a_request_for_information_pauses_the_clock_and_the_answer_resumes_it(
     # Frozen while paused: three days under review, 27 left, two days of pause so far.
     assert (clock.days_elapsed, clock.days_left, clock.paused_days) == (3, 27, 2)
     assert clock.paused_since == DAY_ONE + 3 * DAY
+    assert clock.due_at == DAY_ONE + 32 * DAY  # were the SME to answer now
 
     on_day(7)
     perform(Action.ANSWER_INFORMATION, application.pk, sme_user)

@@ -231,3 +231,20 @@ def test_seed_demo_cambodia_falls_back_on_the_subregion(seeded):
         "Anne Tran": "Capacité atteinte (1 dossier suivi).",
         "Marc Vidal": absent_until_label(),
     }
+
+
+def test_seed_demo_clocks_follow_the_backdated_history(seeded):
+    staff = User.objects.get(email="instruction@demo.pacte-pme.fr")
+    queue = list(selectors.staff_queue(staff))
+
+    # Never paused: the review's day is the days since the endorsement.
+    for application in queue:
+        clock = application.clock
+        if clock.running and not clock.paused_days:
+            assert clock.days_elapsed == application.days_since_endorsement
+    # Endorsed 35 days ago and never paused: overdue by 5 days.
+    [late] = [a.clock for a in queue if a.days_since_endorsement == 35]
+    assert (late.overdue, late.days_overdue) == (True, 5)
+    # The one waiting for the SME's answer is paused since its question.
+    [paused] = [a.clock for a in queue if a.clock.paused_since]
+    assert paused.days_elapsed < paused.target_days

@@ -20,7 +20,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import StaffMembership, User
-from applications import services
+from applications import clock, services
 from applications.enums import (
     ExportExperience,
     Headcount,
@@ -553,6 +553,10 @@ class Story:
             rows = model.objects.filter(**{key: self.application.pk})
             for field in fields:
                 rows.filter(**{f"{field}__gte": started}).update(**{field: when})
+        # The review clock follows the backdated history.
+        application = Application.objects.get(pk=self.application.pk)
+        if fields := clock.rebuild(application):
+            application.save(update_fields=fields)
 
 
 class Command(BaseCommand):
