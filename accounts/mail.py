@@ -1,10 +1,23 @@
 """Sending the portal's mails: a subject, a text part and an HTML part from templates,
 in the recipient's language."""
 
+from smtplib import SMTPException
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+
+# The options of every Celery task that sends mail: acknowledged once done, retried with an
+# exponential back-off and jitter when the mail server fails, for up to about an hour.
+MAIL_TASK_OPTIONS = {
+    "acks_late": True,
+    "autoretry_for": (SMTPException, ConnectionError, TimeoutError),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
 
 
 def build_mail(name: str, context: dict, to: str, language: str | None = None):

@@ -1,7 +1,6 @@
 """Celery tasks for accounts."""
 
 from datetime import timedelta
-from smtplib import SMTPException
 
 from celery import shared_task
 from django.conf import settings
@@ -10,17 +9,10 @@ from django.utils import timezone
 from outbox.services import once
 
 from . import services
+from .mail import MAIL_TASK_OPTIONS
 from .models import Invitation, User
 
-MAIL_RETRIES = {
-    "acks_late": True,
-    "bind": True,
-    "autoretry_for": (SMTPException, ConnectionError, TimeoutError),
-    "retry_backoff": True,
-    "retry_backoff_max": 600,
-    "retry_jitter": True,
-    "max_retries": 8,
-}
+MAIL_RETRIES = {**MAIL_TASK_OPTIONS, "bind": True}
 
 
 @shared_task

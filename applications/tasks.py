@@ -1,9 +1,9 @@
 """Celery tasks for applications: thin wrappers that fetch by id and call a service."""
 
-from smtplib import SMTPException
-
 from celery import shared_task
+from kombu.exceptions import OperationalError
 
+from accounts.mail import MAIL_TASK_OPTIONS
 from accounts.models import User
 from outbox.services import once
 
@@ -11,10 +11,17 @@ from . import notifications, reminders
 from .models import ApplicationEvent, Reminder
 
 
-@shared_task(acks_late=True)
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=8,
+)
 def send_event_notifications(*, event_id: int) -> int:
     """Fan an event out: one mail task per person concerned, so that a retry resends one mail,
-    not the whole batch. Returns how many were queued."""
+    not the whole batch (a broker failing in the middle: the fan-out is retried, and the mails
+    already queued are sent once anyway). Returns how many were queued."""
     event = ApplicationEvent.objects.select_related("application").get(pk=event_id)
     users = notifications.recipients(event)
     for user in users:
@@ -22,14 +29,7 @@ def send_event_notifications(*, event_id: int) -> int:
     return len(users)
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=8,
-)
+@shared_task(**MAIL_TASK_OPTIONS)
 def send_event_mail(*, event_id: int, user_id: int) -> None:
     """One mail, once: a redelivered or twice-published task finds it sent."""
     with once(f"event-mail:{event_id}:{user_id}") as first:
@@ -40,14 +40,7 @@ def send_event_mail(*, event_id: int, user_id: int) -> None:
             notifications.send_event_mail(event, User.objects.get(pk=user_id))
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=8,
-)
+@shared_task(**MAIL_TASK_OPTIONS)
 def send_reminder_mails(*, reminder_id: int) -> int:
     """The mails of one reminder, each once: a retry after a failure sends the rest."""
     reminder = Reminder.objects.select_related(

@@ -391,8 +391,8 @@ def application_action(request, pk, action):
     return redirect(application)
 
 
-@require_POST
 @login_required
+@require_POST
 def assign_owner(request, pk):
     """Staff hand the review over to a member of the team."""
     application = _get_visible(request, pk)

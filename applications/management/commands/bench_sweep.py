@@ -19,8 +19,8 @@ import time
 from datetime import datetime, timedelta
 
 from django.core.management.base import BaseCommand
-from django.db import DEFAULT_DB_ALIAS, connection, transaction
-from django.test.utils import CaptureQueriesContext, setup_databases, teardown_databases
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import StaffMembership, User
@@ -34,8 +34,8 @@ from applications.models import (
 )
 from applications.reminders import is_business_day, sweep
 from corporations.enums import MatchStatus
-from corporations.management.commands.bench import analyze, rolled_back
 from corporations.models import Interlocutor, Match, MemberCorporation
+from pacte.bench import analyze, rolled_back, throwaway_database
 from pacte.celery import app as celery_app
 from sponsors.enums import SponsorKind
 from sponsors.models import Advisor, SponsorBody
@@ -64,19 +64,8 @@ class Command(BaseCommand):
         celery_app.conf.broker_write_url = "memory://"
         celery_app.conf.task_always_eager = False
         try:
-            if in_place:
-                figures = self.measure(open_count, due, small_open, seed, commit=False)
-            else:
-                config = setup_databases(
-                    verbosity=0,
-                    interactive=False,
-                    aliases={DEFAULT_DB_ALIAS},
-                    serialized_aliases=set(),
-                )
-                try:
-                    figures = self.measure(open_count, due, small_open, seed, commit=True)
-                finally:
-                    teardown_databases(config, verbosity=0)
+            with throwaway_database(enabled=not in_place):
+                figures = self.measure(open_count, due, small_open, seed, commit=not in_place)
         finally:
             celery_app.conf.broker_write_url, celery_app.conf.task_always_eager = saved
         for name, value in figures.items():

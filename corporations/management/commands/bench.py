@@ -22,13 +22,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS, connection, transaction
-from django.test.utils import (
-    CaptureQueriesContext,
-    override_settings,
-    setup_databases,
-    teardown_databases,
-)
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone, translation
 
 from accounts.models import User
@@ -52,6 +47,7 @@ from corporations.models import (
 )
 from corporations.selectors import load_candidates, need_of, ranking_for
 from corporations.services import recount_records
+from pacte.bench import analyze, rolled_back, throwaway_database
 from sponsors.enums import SponsorKind
 from sponsors.models import SponsorBody
 
@@ -154,21 +150,11 @@ class Command(BaseCommand):
             raise CommandError("At least one corporation, and an interlocutor for each.")
         if options["applications"] < 1:
             raise CommandError("At least one application to rank.")
-        if options["in_place"]:
-            figures = self.measure(options, in_place=True)
-        else:
+        in_place = options["in_place"]
+        if not in_place:
             self.progress(f"Creating a throwaway database ({connection.vendor})…")
-            old_config = setup_databases(
-                verbosity=0,
-                interactive=False,
-                aliases={DEFAULT_DB_ALIAS},
-                serialized_aliases=set(),
-            )
-            try:
-                figures = self.measure(options, in_place=False)
-            finally:
-                teardown_databases(old_config, verbosity=0)
-                self.progress("Throwaway database dropped.")
+        with throwaway_database(enabled=not in_place):
+            figures = self.measure(options, in_place=in_place)
         for name, value in figures.items():
             self.stdout.write(f"{name}={value}")
 
@@ -277,32 +263,12 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[max(math.ceil(p / 100 * len(ordered)) - 1, 0)]
 
 
-def analyze(*, vacuum: bool) -> None:
-    """Fresh planner statistics, as autovacuum would have them on a database in service."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and vacuum:
-            cursor.execute("VACUUM ANALYZE")
-        else:
-            cursor.execute("ANALYZE")
-
-
 @contextmanager
 def unfrozen_after():
     try:
         yield
     finally:
         gc.unfreeze()
-
-
-@contextmanager
-def rolled_back(*, enabled: bool = True):
-    """A transaction rolled back on the way out (nothing at all when not `enabled`)."""
-    if not enabled:
-        yield
-        return
-    with transaction.atomic():
-        yield
-        transaction.set_rollback(True)
 
 
 # --- The data set ------------------------------------------------------------------------
