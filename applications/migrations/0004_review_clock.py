@@ -11,7 +11,9 @@ from django.db import migrations, models
 def start_clocks(apps, schema_editor):
     """The clocks of the applications endorsed so far, from their history: the information
     requests after the endorsement are the pauses, the first acceptance, rejection or
-    withdrawal stops the clock (`applications.clock` moves it from now on)."""
+    withdrawal stops the clock (`applications.clock` moves it from now on). A copy of
+    `clock.rebuild`, not an import of it, so that this migration keeps doing what it did
+    whatever the clock becomes."""
     Application = apps.get_model("applications", "Application")
     InformationRequest = apps.get_model("applications", "InformationRequest")
     ApplicationEvent = apps.get_model("applications", "ApplicationEvent")
