@@ -119,3 +119,10 @@ class Outcome(models.TextChoices):
     BUSINESS = "business", _("Courant d'affaires engagé")
     POSTPONED = "postponed", _("Projet reporté")
     ABANDONED = "abandoned", _("Projet abandonné")
+
+
+class DocumentKind(models.TextChoices):
+    BUSINESS_PLAN = "business_plan", _("Business plan")
+    KBIS = "kbis", _("Extrait Kbis")
+    PRESENTATION = "presentation", _("Présentation de l'entreprise")
+    OTHER = "other", _("Autre document")

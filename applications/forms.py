@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +14,8 @@ from accounts.models import User
 from corporations.models import HostingOffer, Interlocutor
 from sponsors.models import SponsorBody
 
-from .enums import Action, Outcome, State, SupportKind
+from . import documents
+from .enums import Action, DocumentKind, Outcome, State, SupportKind
 from .geography import DEPARTMENT_REGION, REGION_NAMES
 from .models import Application, Company, Sector
 from .selectors import proposable_interlocutors
@@ -462,3 +464,34 @@ class OwnerForm(forms.Form):
         if not self.is_bound:
             self.initial["owner"] = application.owner_id
         self.fields["owner"].label_from_instance = lambda user: user.get_full_name() or user.email
+
+
+class DocumentForm(forms.Form):
+    """A document the SME attaches to its application."""
+
+    kind = forms.ChoiceField(
+        label=_("Nature du document"),
+        choices=DocumentKind.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    file = forms.FileField(
+        label=_("Fichier"),
+        error_messages={
+            "required": _("Choisissez le fichier à joindre."),
+            "empty": _("Ce fichier est vide."),
+        },
+        widget=forms.ClearableFileInput(attrs={"class": "form-control"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.fields["file"].help_text = _(
+            "PDF, PNG, JPEG, DOCX, XLSX, ODT ou ODS ; %(limit)s Mo au plus."
+        ) % {"limit": settings.DOCUMENT_MAX_BYTES // (1024 * 1024)}
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        documents.identify(upload)  # the type from the bytes, the size, zip bombs
+        return upload

@@ -1,9 +1,11 @@
 """Sectors, companies (the SMEs), their portage applications and the events of their life."""
 
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
@@ -18,6 +20,7 @@ from . import clock
 from .enums import (
     STATE_BADGES,
     Action,
+    DocumentKind,
     ExportExperience,
     Headcount,
     Maturity,
@@ -472,3 +475,52 @@ class ReminderSettings(models.Model):
     @classmethod
     def current(cls) -> "ReminderSettings":
         return cls.objects.get_or_create(pk=1)[0]
+
+
+def _document_storage():
+    return storages["documents"]
+
+
+def _document_path(document, filename: str) -> str:
+    """A name nobody can guess or choose: the application's folder, a random name."""
+    extension = filename.rsplit(".", 1)[-1]
+    return f"applications/{document.application_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class Document(models.Model):
+    """A document the SME attached to its application, stored privately."""
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("demande"),
+    )
+    kind = models.CharField(_("nature"), max_length=20, choices=DocumentKind.choices)
+    file = models.FileField(
+        _("fichier"), storage=_document_storage, upload_to=_document_path, max_length=200
+    )
+    # The name shown (cleaned of any folder and control character), the type read from the
+    # bytes, the size.
+    name = models.CharField(_("nom"), max_length=160)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("taille (octets)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("déposé par"),
+    )
+    created_at = models.DateTimeField(_("déposé le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("applications:document", args=[self.application_id, self.pk])

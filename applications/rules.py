@@ -36,6 +36,11 @@ def is_draft(user, application) -> bool:
     return application.state == State.DRAFT
 
 
+@rules.predicate
+def is_open(user, application) -> bool:
+    return application.state not in (State.CLOSED, State.REJECTED, State.WITHDRAWN)
+
+
 can_view = (
     is_company_member
     | (is_advisor_of_sponsor & ~is_draft)
@@ -65,3 +70,5 @@ rules.add_perm("applications.assign_owner", is_association_staff & ~is_draft)
 rules.add_perm("applications.accept_match_application", is_proposed_interlocutor)
 rules.add_perm("applications.decline_match_application", is_proposed_interlocutor)
 rules.add_perm("applications.close_application", is_association_staff | is_following_interlocutor)
+# The SME attaches documents to its application while it is open.
+rules.add_perm("applications.attach_document", is_company_member & is_open)

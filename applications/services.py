@@ -5,6 +5,8 @@ saves the new state, records an event (who, when, from, to, why) and, once the t
 committed, queues the mails to the people concerned.
 """
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -20,9 +22,16 @@ from outbox import services as outbox
 from sponsors.enums import Decision
 from sponsors.models import Endorsement, SponsorBody
 
-from . import clock
+from . import clock, documents
 from .enums import Action, Outcome, State
-from .models import Application, ApplicationEvent, Company, CompanyMembership, InformationRequest
+from .models import (
+    Application,
+    ApplicationEvent,
+    Company,
+    CompanyMembership,
+    Document,
+    InformationRequest,
+)
 from .workflow import TRANSITIONS, permission_for
 
 
@@ -558,3 +567,41 @@ VERBS = {
     Action.CLOSE: close,
     Action.RATE: rate,
 }
+
+
+# --- Documents ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attach_document(application_id: int, actor: User, *, kind: str, upload) -> Document:
+    """Store a document the SME attaches to its application: its type read from its bytes,
+    its name cleaned, under a random name in the private storage."""
+    application = _lock(application_id)
+    if not can(actor, "applications.attach_document", application):
+        raise WorkflowError(_("Vous n'avez pas le droit de faire cette action sur ce dossier."))
+    limit = settings.DOCUMENT_MAX_PER_APPLICATION
+    if application.documents.count() >= limit:
+        raise WorkflowError(
+            _(
+                "Cette demande compte déjà %(limit)s documents, le maximum : regroupez les "
+                "suivants dans un seul PDF."
+            )
+            % {"limit": limit}
+        )
+    try:
+        detected = documents.identify(upload)
+    except ValidationError as error:
+        raise WorkflowError(error.messages[0]) from error
+    document = Document(
+        application=application,
+        kind=kind,
+        name=documents.clean_name(upload.name, detected),
+        content_type=detected.content_type,
+        size=upload.size,
+        uploaded_by=actor,
+    )
+    # The file is written last: a refusal above stores nothing. (A commit failing after it
+    # would leave an orphan under a random name, never linked to anything.)
+    document.file.save(f"document.{detected.extension}", upload, save=False)
+    document.save()
+    return document

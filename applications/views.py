@@ -7,9 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -31,6 +32,7 @@ from .forms import (
     ACTION_FORMS,
     ApplicationForm,
     CompanyForm,
+    DocumentForm,
     OwnerForm,
     StaffQueueFilterForm,
     SubmitForm,
@@ -289,7 +291,9 @@ def application_detail(request, pk):
     )
 
 
-def _detail_context(request, application, action_form=None, ranking=None, owner_form=None) -> dict:
+def _detail_context(
+    request, application, action_form=None, ranking=None, owner_form=None, document_form=None
+) -> dict:
     user = request.user
     actions = services.available_actions(user, application)
     if services.can_rate(user, application):
@@ -339,6 +343,9 @@ def _detail_context(request, application, action_form=None, ranking=None, owner_
         .select_related("interlocutor__user", "interlocutor__corporation")
         .first()
     )
+    context["documents"] = application.documents.all()
+    if can(user, "applications.attach_document", application):
+        context["document_form"] = document_form or DocumentForm()
     if application.endorsed_at and can(user, "applications.assign_owner", application):
         context["owner_form"] = owner_form or OwnerForm(application=application)
     if application.state == State.DRAFT:
@@ -414,6 +421,57 @@ def assign_owner(request, pk):
             % {"owner": owner.get_full_name() or owner.email},
         )
     return redirect(application)
+
+
+# --- Documents --------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def document_upload(request, pk):
+    """The SME attaches a document; a refusal says why on the page, the nature chosen kept."""
+    application = _get_visible(request, pk)
+    if not can(request.user, "applications.attach_document", application):
+        raise PermissionDenied
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            document = services.attach_document(
+                application.pk,
+                request.user,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+            )
+        except WorkflowError as error:
+            form.add_error("file", error.message)
+        else:
+            messages.success(
+                request, _("« %(name)s » est joint à la demande.") % {"name": document.name}
+            )
+            return redirect(application)
+    context = _detail_context(request, application, document_form=form)
+    return render(request, "applications/application_detail.html", context, status=400)
+
+
+@login_required
+def document_download(request, pk, document_pk):
+    """A document, to whoever may see its application (404 for anyone else), as an
+    attachment never sniffed; behind nginx, the transfer is handed over to it."""
+    application = _get_visible(request, pk)
+    document = get_object_or_404(application.documents, pk=document_pk)
+    if settings.DOCUMENT_X_ACCEL_PREFIX:
+        response = HttpResponse(content_type=document.content_type)
+        response["X-Accel-Redirect"] = settings.DOCUMENT_X_ACCEL_PREFIX + document.file.name
+        response["Content-Disposition"] = content_disposition_header(True, document.name)
+    else:
+        response = FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=document.name,
+            content_type=document.content_type,
+        )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 SUCCESS_MESSAGES = {

@@ -135,8 +135,15 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+# Applications' documents: private, outside anything the web server serves, downloaded only
+# through the portal's view (which checks the user's right to the application).
+PRIVATE_ROOT = Path(os.environ.get("DJANGO_PRIVATE_ROOT", VAR_DIR / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_ROOT / "documents", "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -145,6 +152,16 @@ STORAGES = {
         )
     },
 }
+
+# At most this many megabytes a document, and this many documents an application.
+DOCUMENT_MAX_BYTES = int(os.environ.get("PACTE_DOCUMENT_MAX_MB", "10")) * 1024 * 1024
+DOCUMENT_MAX_PER_APPLICATION = int(os.environ.get("PACTE_DOCUMENT_MAX_COUNT", "20"))
+# Behind nginx, the download view can hand the transfer over: set the internal location that
+# maps to PRIVATE_ROOT/documents (for instance "/protected-documents/").
+DOCUMENT_X_ACCEL_PREFIX = os.environ.get("PACTE_DOCUMENT_X_ACCEL_PREFIX", "")
+# Uploads are read from memory up to the document limit, not written to a temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = DOCUMENT_MAX_BYTES + 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Mail: printed to the console unless an SMTP host is given.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

@@ -11,8 +11,10 @@ to check they see and do nothing of it.
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.files.storage import FileSystemStorage
 from django.test import Client, TestCase
 
+from applications.models import Document
 from pacte.celery import app as celery_app
 from tests.factories import (
     AdvisorFactory,
@@ -254,3 +256,13 @@ class CommittingClient(Client):
 @pytest.fixture
 def committing_client(db):
     return CommittingClient()
+
+
+@pytest.fixture(autouse=True)
+def private_storage(tmp_path):
+    """The applications' documents go to a folder of the test's own, not to var/."""
+    field = Document._meta.get_field("file")
+    saved = field.storage
+    field.storage = FileSystemStorage(location=tmp_path / "private", base_url=None)
+    yield tmp_path / "private"
+    field.storage = saved

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Count
@@ -22,6 +23,7 @@ from django.utils import timezone
 from accounts.models import StaffMembership, User
 from applications import clock, services
 from applications.enums import (
+    DocumentKind,
     ExportExperience,
     Headcount,
     Maturity,
@@ -33,6 +35,7 @@ from applications.models import (
     Application,
     ApplicationEvent,
     Company,
+    Document,
     InformationRequest,
     Sector,
 )
@@ -520,7 +523,35 @@ _DATED_FIELDS = [
     (Endorsement, "application", ("created_at",)),
     (Match, "application", ("created_at", "decided_at")),
     (InformationRequest, "application", ("asked_at", "answered_at")),
+    (Document, "application", ("created_at",)),
 ]
+
+
+def demo_pdf(name: str, title: str) -> SimpleUploadedFile:
+    """A one-page PDF with a title: a document the demo's SMEs attach."""
+    text = title.encode("latin-1", "replace")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        None,  # the content stream, below
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    stream = b"BT /F1 18 Tf 60 760 Td (" + text + b") Tj ET"
+    objects[3] = b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream"
+    body, offsets = b"%PDF-1.4\n", []
+    for number, content in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n" % number + content + b"\nendobj\n"
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return SimpleUploadedFile(name, body, content_type="application/pdf")
 
 
 class Story:
@@ -866,6 +897,16 @@ class Command(BaseCommand):
                 ),
                 hosting_desks=1,
                 hosting_start_date=months_ahead(today, 1),
+            )
+            .then(
+                39,
+                services.attach_document,
+                member("solenvie"),
+                kind=DocumentKind.BUSINESS_PLAN,
+                upload=demo_pdf(
+                    "Business plan Solenvie Vietnam.pdf",
+                    "Solenvie Energies - business plan Vietnam 2026-2028",
+                ),
             )
             .then(38, services.submit, member("solenvie"), sponsor_body=bodies[CCE_OCCITANIE])
             .then(35, services.endorse, advisor_of(CCE_OCCITANIE), note="Projet pertinent.")
