@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from . import clock
+from . import audit, clock
 from .enums import (
     STATE_BADGES,
     Action,
@@ -216,6 +216,9 @@ class Application(models.Model):
     review_paused_at = models.DateTimeField(_("instruction en pause depuis"), null=True, blank=True)
     review_paused_for = models.DurationField(_("durée des pauses"), default=timedelta(0))
     review_stopped_at = models.DateTimeField(_("instruction terminée le"), null=True, blank=True)
+    # The hash of the last event written (`applications.audit`): deleting events at the end
+    # of the chain shows.
+    audit_head = models.CharField(_("dernière empreinte"), max_length=64, blank=True)
     # The staff member who follows the review: assigned on endorsement, changeable by staff.
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -339,6 +342,10 @@ class ApplicationEvent(models.Model):
         verbose_name=_("mise en relation"),
     )
     created_at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
+    # The tamper-evident chain (`applications.audit`): the previous event's hash, and the
+    # SHA-256 of this event's content after it. Set when the event is written.
+    previous_hash = models.CharField(_("empreinte précédente"), max_length=64, blank=True)
+    hash = models.CharField(_("empreinte"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("événement")
@@ -347,6 +354,14 @@ class ApplicationEvent(models.Model):
 
     def __str__(self):
         return f"{self.application.reference}: {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        adding = self._state.adding and not self.hash
+        if adding:
+            audit.chain(self)
+        super().save(*args, **kwargs)
+        if adding:  # the application records the head of its chain
+            Application.objects.filter(pk=self.application_id).update(audit_head=self.hash)
 
 
 class InformationRequest(models.Model):

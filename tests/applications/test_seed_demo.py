@@ -248,3 +248,10 @@ def test_seed_demo_clocks_follow_the_backdated_history(seeded):
     # The one waiting for the SME's answer is paused since its question.
     [paused] = [a.clock for a in queue if a.clock.paused_since]
     assert paused.days_elapsed < paused.target_days
+
+
+def test_seed_demo_event_chains_verify(seeded):
+    out = StringIO()
+    call_command("verify_audit", stdout=out)
+
+    assert out.getvalue().startswith("Chaîne intacte")

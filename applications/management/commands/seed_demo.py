@@ -21,7 +21,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import StaffMembership, User
-from applications import clock, services
+from applications import audit, clock, services
 from applications.enums import (
     DocumentKind,
     ExportExperience,
@@ -584,7 +584,12 @@ class Story:
             rows = model.objects.filter(**{key: self.application.pk})
             for field in fields:
                 rows.filter(**{f"{field}__gte": started}).update(**{field: when})
-        # The review clock follows the backdated history.
+        # The event chain is sealed again over the backdated dates, and the review clock
+        # follows the backdated history.
+        audit.seal(
+            self.application,
+            ApplicationEvent.objects.filter(application=self.application).order_by("pk"),
+        )
         application = Application.objects.get(pk=self.application.pk)
         if fields := clock.rebuild(application):
             application.save(update_fields=fields)
