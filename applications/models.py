@@ -7,8 +7,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -539,3 +541,12 @@ class Document(models.Model):
 
     def get_absolute_url(self):
         return reverse("applications:document", args=[self.application_id, self.pk])
+
+
+@receiver(post_delete, sender=Document)
+def _delete_document_file(sender, instance: Document, **kwargs) -> None:
+    """A document's row gone (its draft deleted, its application erased), its file goes too,
+    once the deletion has committed."""
+    storage, name = instance.file.storage, instance.file.name
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

@@ -302,3 +302,19 @@ def test_the_application_page_lists_the_documents(client, staff_user, attached):
     assert attached.get_absolute_url() in page.content.decode()
     assert "Plan d&#x27;affaires.pdf" in page.content.decode()
     assert 'data-testid="document-form"' not in page.content.decode()  # staff do not attach
+
+
+def test_deleting_a_draft_deletes_its_documents_files(
+    client, sme_user, application_in, private_storage, django_capture_on_commit_callbacks
+):
+    application = application_in(State.DRAFT)
+    client.force_login(sme_user)
+    upload(client, application, PDF)
+    assert len(stored_files(private_storage)) == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("applications:delete", args=[application.pk]))
+
+    assert response.status_code == 302
+    assert Document.objects.count() == 0
+    assert stored_files(private_storage) == []
