@@ -144,9 +144,23 @@ class CompanyMembership(models.Model):
         return f"{self.user} – {self.company}"
 
 
+# A review clock that runs: started, neither paused nor stopped (the partial index below
+# covers exactly these rows).
+CLOCK_RUNNING = Q(review_due_at__isnull=False, review_stopped_at__isnull=True) & Q(
+    review_paused_at__isnull=True
+)
+
+
 class ApplicationQuerySet(models.QuerySet):
     def open(self):
         return self.filter(state__in=State.open())
+
+    def running_clock(self):
+        return self.filter(CLOCK_RUNNING)
+
+    def overdue(self, now):
+        """Running clocks past their due date (as `clock.Clock.overdue` says)."""
+        return self.running_clock().filter(review_due_at__lt=now)
 
     def with_related(self):
         return self.select_related("company", "company__sector", "sponsor_body")
@@ -264,7 +278,7 @@ class Application(models.Model):
             models.Index(
                 fields=["review_due_at"],
                 condition=Q(review_stopped_at__isnull=True, review_paused_at__isnull=True),
-                name="application_review_running",
+                name="application_review_running",  # CLOCK_RUNNING, where a due date is set
             ),
         ]
 

@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 import holidays
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -68,15 +68,14 @@ def _review_reaching(milestone: Milestone, days_before_due: int, now: datetime) 
     """Running clocks within `days_before_due` of their due date; with 0, past it (overdue,
     as `clock.Clock.overdue` says)."""
     if days_before_due:
-        reached = Q(review_due_at__lte=now + days_before_due * DAY)
+        reaching = Application.objects.running_clock().filter(
+            review_due_at__lte=now + days_before_due * DAY
+        )
     else:
-        reached = Q(review_due_at__lt=now)
-    return Application.objects.filter(
-        reached,
-        _not_yet(milestone, "pk", "endorsed_at"),
-        review_stopped_at__isnull=True,
-        review_paused_at__isnull=True,
-    ).values_list("pk", "endorsed_at")
+        reaching = Application.objects.overdue(now)
+    return reaching.filter(_not_yet(milestone, "pk", "endorsed_at")).values_list(
+        "pk", "endorsed_at"
+    )
 
 
 def _unanswered_proposals(milestone: Milestone, days: int, now: datetime) -> QuerySet:

@@ -533,11 +533,7 @@ def staff_queue(request):
             "form": form,
             "counts": {State(row["state"]).label: row["n"] for row in counts},
             "awaiting_sponsor": Application.objects.filter(state=State.AWAITING_SPONSOR).count(),
-            "overdue": Application.objects.filter(
-                review_stopped_at__isnull=True,
-                review_paused_at__isnull=True,
-                review_due_at__lt=timezone.now(),
-            ).count(),
+            "overdue": Application.objects.overdue(timezone.now()).count(),
         },
     )
 
