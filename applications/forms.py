@@ -14,7 +14,6 @@ from accounts.models import User
 from corporations.models import HostingOffer, Interlocutor
 from sponsors.models import SponsorBody
 
-from . import documents
 from .enums import Action, DocumentKind, Outcome, State, SupportKind
 from .geography import DEPARTMENT_REGION, REGION_NAMES
 from .models import Application, Company, Sector
@@ -467,7 +466,9 @@ class OwnerForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
-    """A document the SME attaches to its application."""
+    """A document the SME attaches to its application. What the file is (its type, its
+    size, a zip bomb) is judged once, by `services.attach_document`; the view puts its
+    refusal on the file field."""
 
     kind = forms.ChoiceField(
         label=_("Nature du document"),
@@ -490,8 +491,3 @@ class DocumentForm(forms.Form):
         self.fields["file"].help_text = _(
             "PDF, PNG, JPEG, DOCX, XLSX, ODT ou ODS ; %(limit)s Mo au plus."
         ) % {"limit": settings.DOCUMENT_MAX_BYTES // (1024 * 1024)}
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        documents.identify(upload)  # the type from the bytes, the size, zip bombs
-        return upload
