@@ -1,5 +1,6 @@
 """Who is told about an application event, and what the mail says."""
 
+from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -76,6 +77,20 @@ MESSAGES = {
 }
 
 
+def audience(kind: str, application) -> QuerySet[User]:
+    """The users one audience of an application is made of (COMPANY, SPONSOR, STAFF or
+    OWNER); the event mails and the sweep's reminders both address them."""
+    if kind == COMPANY:
+        return User.objects.filter(company_membership__company_id=application.company_id)
+    if kind == SPONSOR and application.sponsor_body_id:
+        return User.objects.filter(advisor_membership__sponsor_body_id=application.sponsor_body_id)
+    if kind == STAFF:
+        return User.objects.filter(staff_membership__isnull=False)
+    if kind == OWNER and application.owner_id:
+        return audience(STAFF, application).filter(pk=application.owner_id)
+    return User.objects.none()
+
+
 def recipients(event: ApplicationEvent) -> list[User]:
     """The active users concerned by the event, never its actor."""
     if event.action not in MESSAGES:
@@ -83,16 +98,8 @@ def recipients(event: ApplicationEvent) -> list[User]:
     audiences, _headline = MESSAGES[Action(event.action)]
     application = event.application
     users = User.objects.none()
-    if COMPANY in audiences:
-        users |= User.objects.filter(company_membership__company_id=application.company_id)
-    if SPONSOR in audiences and application.sponsor_body_id:
-        users |= User.objects.filter(
-            advisor_membership__sponsor_body_id=application.sponsor_body_id
-        )
-    if STAFF in audiences:
-        users |= User.objects.filter(staff_membership__isnull=False)
-    if OWNER in audiences and application.owner_id:
-        users |= User.objects.filter(pk=application.owner_id, staff_membership__isnull=False)
+    for kind in audiences - {INTERLOCUTOR}:
+        users |= audience(kind, application)
     if INTERLOCUTOR in audiences and event.match_id:
         # The interlocutor of the proposal the event is about, recorded with the event.
         users |= User.objects.filter(interlocutor__matches=event.match_id)

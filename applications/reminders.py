@@ -30,6 +30,7 @@ from outbox import services as outbox
 
 from .enums import Milestone, State
 from .models import Application, InformationRequest, Reminder, ReminderSettings
+from .notifications import COMPANY, OWNER, SPONSOR, STAFF, audience
 
 logger = logging.getLogger(__name__)
 
@@ -254,25 +255,20 @@ NOTICES = {
 }
 
 
-def _staff() -> QuerySet:
-    return User.objects.filter(staff_membership__isnull=False)
-
-
 def recipients(reminder: Reminder) -> list[User]:
     application = reminder.application
+    staff = audience(STAFF, application)
     users = User.objects.none()
     match reminder.milestone:
         case Milestone.SPONSOR_REMINDER:
-            users = User.objects.filter(
-                advisor_membership__sponsor_body_id=application.sponsor_body_id
-            )
+            users = audience(SPONSOR, application)
         case Milestone.SPONSOR_ALERT | Milestone.SME_ALERT:
-            users = _staff()
+            users = staff
         case Milestone.REVIEW_REMINDER:
-            users = _staff().filter(pk=application.owner_id) if application.owner_id else _staff()
+            users = audience(OWNER, application) if application.owner_id else staff
         case Milestone.REVIEW_OVERDUE:
-            leads = _staff().filter(staff_membership__is_lead=True)
-            users = leads if leads.exists() else _staff()
+            leads = staff.filter(staff_membership__is_lead=True)
+            users = leads if leads.exists() else staff
         case Milestone.INTERLOCUTOR_REMINDER:
             users = User.objects.filter(
                 interlocutor__matches__application=application,
@@ -280,7 +276,7 @@ def recipients(reminder: Reminder) -> list[User]:
                 interlocutor__matches__created_at=reminder.cycle,
             )
         case Milestone.SME_REMINDER:
-            users = User.objects.filter(company_membership__company_id=application.company_id)
+            users = audience(COMPANY, application)
     return list(users.filter(is_active=True).distinct().order_by("pk"))
 
 
