@@ -260,15 +260,16 @@ def editable_corporations(user) -> QuerySet[MemberCorporation]:
     return MemberCorporation.objects.none()
 
 
+def subquery_total(rows: QuerySet, key: str, aggregate) -> Coalesce:
+    """`aggregate` over `rows`, which refer to the outer row through the field `key`, as a
+    correlated subquery; 0 when there are none."""
+    totals = rows.order_by().values(key).annotate(total=aggregate).values("total")
+    return Coalesce(Subquery(totals), 0)
+
+
 def _count_of(model, *, field: str = "pk", function=Count, **filters) -> Coalesce:
-    rows = (
-        model.objects.filter(corporation=OuterRef("pk"), **filters)
-        .order_by()
-        .values("corporation")
-        .annotate(total=function(field))
-        .values("total")
-    )
-    return Coalesce(Subquery(rows), 0)
+    rows = model.objects.filter(corporation=OuterRef("pk"), **filters)
+    return subquery_total(rows, "corporation", function(field))
 
 
 def corporations_with_counts() -> QuerySet[MemberCorporation]:

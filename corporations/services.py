@@ -9,8 +9,7 @@ and saved with the edited fields only, so an acceptance at the same moment is ne
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, QuerySet, Sum
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,6 +18,7 @@ from applications.models import Sector
 
 from .enums import MatchStatus
 from .models import HostingOffer, Interlocutor, Match, MemberCorporation
+from .selectors import subquery_total
 
 PROFILE_FIELDS = ["job_title", "countries", "capacity"]
 OFFER_FIELDS = [
@@ -46,17 +46,11 @@ def recount_records(interlocutors: QuerySet[Interlocutor] | None = None) -> int:
     if interlocutors is None:
         interlocutors = Interlocutor.objects.all()
     return interlocutors.update(
-        proposals_decided=_total(decided, Count("pk")),
-        proposals_accepted=_total(accepted, Count("pk")),
-        ratings_sum=_total(rated, Sum("application__rating")),
-        ratings_count=_total(rated, Count("pk")),
+        proposals_decided=subquery_total(decided, "interlocutor", Count("pk")),
+        proposals_accepted=subquery_total(accepted, "interlocutor", Count("pk")),
+        ratings_sum=subquery_total(rated, "interlocutor", Sum("application__rating")),
+        ratings_count=subquery_total(rated, "interlocutor", Count("pk")),
     )
-
-
-def _total(matches: QuerySet[Match], aggregate) -> Coalesce:
-    """`aggregate` over `matches`, which refer to the outer interlocutor; 0 for none."""
-    rows = matches.order_by().values("interlocutor").annotate(total=aggregate).values("total")
-    return Coalesce(Subquery(rows), 0)
 
 
 class CorporationError(Exception):
