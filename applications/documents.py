@@ -110,11 +110,13 @@ def _megabytes(size: int) -> str:
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def clean_name(name: str, kind: Kind) -> str:
+def clean_name(name: str, kind: Kind | None = None) -> str:
     """The name shown to people: no folder, no control character, at most 150 characters,
-    and the extension of what the file really is."""
+    and the extension of what the file really is (as sent, for a file refused)."""
     name = unicodedata.normalize("NFC", name or "")
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = CONTROL.sub("", name).strip().strip(".")
-    stem = os.path.splitext(name)[0].strip() or _("document")
-    return f"{stem[:140]}.{kind.extension}"
+    stem, extension = os.path.splitext(name)
+    stem = stem.strip() or _("document")
+    extension = kind.extension if kind is not None else extension.lstrip(".")[:8]
+    return f"{stem[:140]}.{extension}" if extension else stem[:140]

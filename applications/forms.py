@@ -266,8 +266,47 @@ class RequestInformationForm(ActionForm):
     )
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field, each checked as `FileField` checks one; at most `limit`."""
+
+    def __init__(self, *args, limit: int = 5, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "form-control"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.limit = limit
+        self.help_text = _(
+            "Jusqu'à %(count)s fichiers : PDF, PNG, JPEG, DOCX, XLSX, ODT ou ODS ; %(limit)s Mo "
+            "au plus chacun."
+        ) % {"count": limit, "limit": settings.DOCUMENT_MAX_BYTES // (1024 * 1024)}
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if len(files) > self.limit:
+            raise forms.ValidationError(
+                _("Joignez au plus %(count)s fichiers à la fois.") % {"count": self.limit}
+            )
+        cleaned = [super(MultipleFileField, self).clean(file, initial) for file in files]
+        if self.required and not cleaned:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return [file for file in cleaned if file]
+
+
+def _attachments():
+    return MultipleFileField(label=_("Pièces jointes (facultatif)"))
+
+
 class AnswerInformationForm(ActionForm):
     answer = _text(_("Votre réponse"), required=True, required_message=_("Écrivez votre réponse."))
+    attachments = _attachments()
+
+    def service_kwargs(self) -> dict:
+        data = super().service_kwargs()
+        data["uploads"] = data.pop("attachments")
+        return data
 
 
 class InterlocutorChoiceField(forms.ModelChoiceField):
@@ -491,3 +530,35 @@ class DocumentForm(forms.Form):
         self.fields["file"].help_text = _(
             "PDF, PNG, JPEG, DOCX, XLSX, ODT ou ODS ; %(limit)s Mo au plus."
         ) % {"limit": settings.DOCUMENT_MAX_BYTES // (1024 * 1024)}
+
+
+class MessageForm(forms.Form):
+    """A message in the conversation, with documents; staff may make it an internal note."""
+
+    body = forms.CharField(
+        label=_("Votre message"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Écrivez votre message.")},
+    )
+    attachments = _attachments()
+    internal = forms.BooleanField(
+        label=_("Note interne : visible de l'équipe Pacte PME seulement"), required=False
+    )
+
+    def __init__(self, *args, can_write_note: bool = False, notes_only: bool = False, **kwargs):
+        kwargs.setdefault("auto_id", "id_message_%s")
+        super().__init__(*args, **kwargs)
+        if not can_write_note:
+            del self.fields["internal"]
+        elif notes_only:  # the conversation is over; staff still keep notes
+            self.fields["internal"].initial = True
+            self.fields["internal"].disabled = True
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def service_kwargs(self) -> dict:
+        return {
+            "body": self.cleaned_data["body"],
+            "uploads": self.cleaned_data["attachments"],
+            "internal": self.cleaned_data.get("internal", False),
+        }

@@ -424,6 +424,55 @@ class InformationRequest(models.Model):
         return self.question[:60]
 
 
+class Message(models.Model):
+    """A message of an application's conversation, between the SME, its sponsor advisor, the
+    association and, once the application is proposed to them, the interlocutor; or, when
+    `is_internal`, a note only the association's staff see."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="messages", verbose_name=_("demande")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("auteur"),
+    )
+    body = models.TextField(_("message"))
+    is_internal = models.BooleanField(
+        _("note interne"),
+        default=False,
+        help_text=_("Visible de l'équipe Pacte PME seulement."),
+    )
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["application", "created_at"], name="message_by_date")]
+
+    def __str__(self):
+        return self.body[:60]
+
+
+class Visit(models.Model):
+    """When a person last opened an application's page: what came after is new to them."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "application"], name="one_visit_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.application_id}, {self.seen_at:%Y-%m-%d %H:%M}"
+
+
 class Reminder(models.Model):
     """A reminder or an alert the sweep sent, or a proposal it let expire: one row per
     application, milestone and cycle, taken in the transaction that decides to act, so that
@@ -544,6 +593,24 @@ class Document(models.Model):
         verbose_name=_("déposé par"),
     )
     created_at = models.DateTimeField(_("déposé le"), default=timezone.now)
+    # Where it was attached, if not to the application itself: a message (an internal note's
+    # documents are the staff's only), or the answer to a request for information.
+    message = models.ForeignKey(
+        Message,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("message"),
+    )
+    information_request = models.ForeignKey(
+        InformationRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("demande de compléments"),
+    )
 
     class Meta:
         verbose_name = _("document")

@@ -1,4 +1,5 @@
-"""Who is told about an application event, and what the mail says."""
+"""Who is told about an application's events, messages, documents and reminders, as what
+kind of notification, and what the mails say."""
 
 from django.db.models import QuerySet
 from django.utils import translation
@@ -6,9 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.mail import build_mail
 from accounts.models import User
+from corporations.enums import MatchStatus
+from notifications.enums import Kind
 
 from .enums import Action
-from .models import ApplicationEvent
+from .models import ApplicationEvent, Document, Message
 
 COMPANY, SPONSOR, STAFF, INTERLOCUTOR = "company", "sponsor", "staff", "interlocutor"
 OWNER = "owner"  # the staff member who follows the review
@@ -91,6 +94,96 @@ def audience(kind: str, application) -> QuerySet[User]:
     return User.objects.none()
 
 
+# The events that decide something about the SME's own application: their mails cannot be
+# switched off by the SME's people. For anyone else, an event is a step of a file they follow.
+DECISIONS = frozenset(
+    {
+        Action.ENDORSE,
+        Action.DECLINE_ENDORSEMENT,
+        Action.REQUEST_INFORMATION,
+        Action.ACCEPT_MATCH,
+        Action.REJECT,
+        Action.CLOSE,
+    }
+)
+
+
+def event_kind(event: ApplicationEvent, company_user_ids: set[int]):
+    """The kind of notification an event is, as a function of the person told."""
+    decision = event.action in DECISIONS
+
+    def kind(user: User) -> Kind:
+        return Kind.DECISION if decision and user.pk in company_user_ids else Kind.ACTIVITY
+
+    return kind
+
+
+def event_title(event: ApplicationEvent):
+    _audiences, headline = MESSAGES[Action(event.action)]
+    application = event.application
+    return lambda: (
+        headline
+        % {
+            "company": application.company.legal_name,
+            "target": application.target_label,
+        }
+    )
+
+
+def conversation_audience(application, *, internal: bool = False) -> QuerySet[User]:
+    """Who follows the conversation: the SME's people, its sponsor's advisors, the staff member
+    who owns the review (all staff while nobody does), and the interlocutor it is proposed to
+    or who accompanies it. An internal note: the staff only."""
+    staff = audience(OWNER if application.owner_id else STAFF, application)
+    if internal:
+        return staff.filter(is_active=True)
+    users = (
+        audience(COMPANY, application)
+        | staff
+        | User.objects.filter(
+            interlocutor__matches__application=application,
+            interlocutor__matches__status__in=[MatchStatus.PROPOSED, MatchStatus.ACCEPTED],
+        )
+    )
+    if application.state != "draft":
+        users |= audience(SPONSOR, application)
+    return users.filter(is_active=True).distinct()
+
+
+def message_recipients(message: Message) -> list[User]:
+    users = conversation_audience(message.application, internal=message.is_internal)
+    return list(users.exclude(pk=message.author_id).order_by("pk"))
+
+
+def message_title(message: Message):
+    application = message.application
+    author = _name(message.author)
+    values = {"author": author, "company": application.company.legal_name}
+    if message.is_internal:
+        return lambda: _("Note interne de %(author)s sur la demande de %(company)s") % values
+    return lambda: _("Nouveau message de %(author)s sur la demande de %(company)s") % values
+
+
+def document_recipients(document: Document) -> list[User]:
+    users = conversation_audience(document.application)
+    return list(users.exclude(pk=document.uploaded_by_id).order_by("pk"))
+
+
+def document_title(document: Document):
+    values = {
+        "author": _name(document.uploaded_by),
+        "name": document.name,
+        "company": document.application.company.legal_name,
+    }
+    return lambda: _("%(author)s a joint « %(name)s » à la demande de %(company)s") % values
+
+
+def _name(user: User | None):
+    if user is None:
+        return _("un ancien utilisateur")
+    return user.get_full_name() or user.email
+
+
 def recipients(event: ApplicationEvent) -> list[User]:
     """The active users concerned by the event, never its actor."""
     if event.action not in MESSAGES:
@@ -112,12 +205,8 @@ def recipients(event: ApplicationEvent) -> list[User]:
 def send_event_mail(event: ApplicationEvent, user: User) -> None:
     """One mail about one event to one person, in their language."""
     application = event.application
-    _audiences, headline = MESSAGES[Action(event.action)]
     with translation.override(user.language):
-        text = headline % {
-            "company": application.company.legal_name,
-            "target": application.target_label,
-        }
+        text = event_title(event)()
     context = {
         "recipient": user,
         "event": event,
@@ -130,17 +219,12 @@ def send_event_mail(event: ApplicationEvent, user: User) -> None:
 
 def send_reminder_mail(reminder, user: User) -> None:
     """One mail about one reminder or alert to one person, in their language."""
-    from .reminders import NOTICES, days_for
+    from .reminders import NOTICES, title
 
     application = reminder.application
-    notice = NOTICES[reminder.milestone]
     with translation.override(user.language):
-        subject = str(notice.subject)
-        headline = notice.headline % {
-            "company": application.company.legal_name,
-            "target": application.target_label,
-            "days": days_for(reminder),
-        }
+        subject = str(NOTICES[reminder.milestone].subject)
+        headline = title(reminder)()
     context = {
         "recipient": user,
         "application": application,

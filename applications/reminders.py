@@ -280,6 +280,29 @@ def recipients(reminder: Reminder) -> list[User]:
     return list(users.filter(is_active=True).distinct().order_by("pk"))
 
 
+def title(reminder: Reminder):
+    """The notification's title, to be called in the recipient's language."""
+    notice = NOTICES[reminder.milestone]
+    application = reminder.application
+    return lambda: (
+        notice.headline
+        % {
+            "company": application.company.legal_name,
+            "target": application.target_label,
+            "days": days_for(reminder),
+        }
+    )
+
+
+# Besides the staff, who sees a reminder in the application's history: the people it was
+# sent to (the interlocutor's, by the interlocutor it was sent to: see `selectors`). Alerts
+# and the review's reminders are the association's business.
+SEEN_BY = {
+    Milestone.SPONSOR_REMINDER: SPONSOR,
+    Milestone.SME_REMINDER: COMPANY,
+}
+
+
 def days_for(reminder: Reminder) -> int:
     """The figure the mail gives: days since the cycle began (the review: its day)."""
     if reminder.milestone in (Milestone.REVIEW_REMINDER, Milestone.REVIEW_OVERDUE):

@@ -72,3 +72,9 @@ rules.add_perm("applications.decline_match_application", is_proposed_interlocuto
 rules.add_perm("applications.close_application", is_association_staff | is_following_interlocutor)
 # The SME attaches documents to its application while it is open.
 rules.add_perm("applications.attach_document", is_company_member & is_open)
+# The conversation: whoever may see the application once it is submitted writes in it while it
+# is open (the interlocutor once it is proposed to them); staff also write internal notes,
+# which only staff read, with their documents.
+rules.add_perm("applications.post_message", can_view & ~is_draft & is_open)
+rules.add_perm("applications.write_note", is_association_staff & ~is_draft)
+rules.add_perm("applications.view_notes", is_association_staff)

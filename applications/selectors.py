@@ -13,6 +13,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Value,
@@ -22,17 +23,19 @@ from django.utils import timezone
 from django_countries.fields import Country
 
 from accounts.models import User
+from accounts.permissions import can
 from accounts.rules import is_association_staff
 from corporations.enums import MatchStatus
 from corporations.models import Interlocutor, Match
 from sponsors.enums import Decision
 from sponsors.models import Endorsement, SponsorBody
-from sponsors.rules import advisor_body_id
+from sponsors.rules import advisor_body_id, is_advisor_of_sponsor
 
 from .clock import DAY
-from .enums import Action, State
-from .models import Application, ApplicationEvent, Company
-from .rules import company_id_of
+from .enums import Action, Milestone, State
+from .models import Application, Company, Document, Message, Reminder
+from .notifications import COMPANY, SPONSOR
+from .rules import company_id_of, is_company_member
 
 REVIEW_ESTIMATE_WINDOW_DAYS = 90
 
@@ -184,15 +187,86 @@ def last_declines(application_ids: set[int]) -> dict[int, Endorsement]:
 _MATCH_ACTIONS = {Action.PROPOSE, Action.DECLINE_MATCH}
 
 
-def timeline(user: User, application: Application) -> list[ApplicationEvent]:
-    """The application's events as this user may read them, oldest first."""
-    events = list(application.events.select_related("actor"))
+def messages_for(user: User, application: Application) -> QuerySet[Message]:
+    """The conversation as this user may read it: internal notes for the staff only."""
+    messages = application.messages.all()
+    if not can(user, "applications.view_notes", application):
+        messages = messages.filter(is_internal=False)
+    return messages
+
+
+def documents_for(user: User, application: Application) -> QuerySet[Document]:
+    """The documents this user may download: an internal note's are the staff's only."""
+    documents = application.documents.all()
+    if not can(user, "applications.view_notes", application):
+        documents = documents.exclude(message__is_internal=True)
+    return documents
+
+
+@dataclass
+class Entry:
+    """One line of an application's history: an event, a message, a document or a reminder."""
+
+    at: datetime
+    type: str  # "event", "message", "document", "reminder"
+    item: object
+    actor: User | None
+    is_new: bool = False
+    is_first_new: bool = False
+
+
+def timeline(user: User, application: Application, *, since: datetime | None = None) -> list:
+    """Everything that happened to the application that this user may see, oldest first;
+    with `since` (their previous visit), what others did after it is marked new."""
     sees_matching = is_association_staff(user) or getattr(user, "interlocutor", None) is not None
-    if not sees_matching:
-        for event in events:
-            if event.action in _MATCH_ACTIONS:
-                event.note = ""
-    return events
+    entries = []
+    for event in application.events.select_related("actor"):
+        if not sees_matching and event.action in _MATCH_ACTIONS:
+            event.note = ""
+        entries.append(Entry(event.created_at, "event", event, event.actor))
+    for message in (
+        messages_for(user, application)
+        .select_related("author")
+        .prefetch_related(Prefetch("attachments", queryset=Document.objects.order_by("pk")))
+    ):
+        entries.append(Entry(message.created_at, "message", message, message.author))
+    for document in (
+        documents_for(user, application).filter(message__isnull=True).select_related("uploaded_by")
+    ):
+        entries.append(Entry(document.created_at, "document", document, document.uploaded_by))
+    for reminder in _reminders_seen_by(user, application):
+        entries.append(Entry(reminder.created_at, "reminder", reminder, None))
+    entries.sort(key=lambda entry: (entry.at, _ENTRY_ORDER[entry.type], entry.item.pk))
+    if since is not None:
+        for entry in entries:
+            entry.is_new = entry.at > since and entry.actor != user
+        first_new = next((entry for entry in entries if entry.is_new), None)
+        if first_new is not None:
+            first_new.is_first_new = True
+    return entries
+
+
+# At the same moment (an answer and its documents), the step comes first.
+_ENTRY_ORDER = {"event": 0, "message": 1, "document": 2, "reminder": 3}
+
+
+def _reminders_seen_by(user: User, application: Application) -> QuerySet[Reminder]:
+    from .reminders import SEEN_BY
+
+    reminders = application.reminders.exclude(milestone=Milestone.PROPOSAL_EXPIRED)
+    if is_association_staff(user):
+        return reminders
+    audiences = set()
+    if is_company_member(user, application):
+        audiences.add(COMPANY)
+    if is_advisor_of_sponsor(user, application):
+        audiences.add(SPONSOR)
+    seen = Q(milestone__in=[milestone for milestone, who in SEEN_BY.items() if who in audiences])
+    interlocutor = getattr(user, "interlocutor", None)
+    if interlocutor is not None:  # the reminders of their own proposals only
+        own = application.matches.filter(interlocutor=interlocutor).values("created_at")
+        seen |= Q(milestone=Milestone.INTERLOCUTOR_REMINDER, cycle__in=own)
+    return reminders.filter(seen)
 
 
 def staff_queue_countries() -> list[tuple[str, str]]:

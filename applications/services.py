@@ -5,6 +5,8 @@ saves the new state, records an event (who, when, from, to, why) and, once the t
 committed, queues the mails to the people concerned.
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -18,12 +20,13 @@ from accounts.permissions import can
 from accounts.rules import is_association_staff
 from corporations.enums import MatchStatus
 from corporations.models import HostingOffer, Interlocutor, Match
+from notifications import services as inbox
 from outbox import services as outbox
 from sponsors.enums import Decision
 from sponsors.models import Endorsement, SponsorBody
 
 from . import clock, documents
-from .enums import Action, Outcome, State
+from .enums import Action, DocumentKind, Outcome, State
 from .models import (
     Application,
     ApplicationEvent,
@@ -31,6 +34,8 @@ from .models import (
     CompanyMembership,
     Document,
     InformationRequest,
+    Message,
+    Visit,
 )
 from .workflow import TRANSITIONS, permission_for
 
@@ -41,6 +46,11 @@ class WorkflowError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+class DocumentRefused(WorkflowError):
+    """A file refused (its type, its size, a zip bomb, too many): the page shows why on the
+    file field and keeps what was typed."""
 
 
 def available_actions(user: User, application: Application) -> list[Action]:
@@ -281,14 +291,22 @@ def request_information(
 
 @transaction.atomic
 def answer_information(
-    application_id: int, actor: User, *, answer: str, expected_state: str | None = None
+    application_id: int,
+    actor: User,
+    *,
+    answer: str,
+    uploads=(),
+    expected_state: str | None = None,
 ) -> Application:
+    """The SME answers the open question, with documents if it likes."""
     application = _lock(application_id)
     _check(application, Action.ANSWER_INFORMATION, actor, expected_state)
     _require(answer, _("Écrivez votre réponse."))
-    InformationRequest.objects.filter(application=application, answered_at__isnull=True).update(
-        answer=answer, answered_by=actor, answered_at=timezone.now()
-    )
+    judged = _judge(application, uploads)
+    question = application.information_requests.get(answered_at__isnull=True)
+    question.answer, question.answered_by, question.answered_at = answer, actor, timezone.now()
+    question.save(update_fields=["answer", "answered_by", "answered_at"])
+    _store(application, actor, judged, kind=DocumentKind.OTHER, information_request=question)
     _move(application, Action.ANSWER_INFORMATION, actor, note=answer)
     return application
 
@@ -574,34 +592,115 @@ VERBS = {
 
 @transaction.atomic
 def attach_document(application_id: int, actor: User, *, kind: str, upload) -> Document:
-    """Store a document the SME attaches to its application: its type read from its bytes,
-    its name cleaned, under a random name in the private storage."""
+    """The SME attaches a document to its application; the conversation's people hear of it."""
     application = _lock(application_id)
     if not can(actor, "applications.attach_document", application):
         raise WorkflowError(_("Vous n'avez pas le droit de faire cette action sur ce dossier."))
+    [document] = _store(application, actor, _judge(application, [upload]), kind=kind)
+    outbox.enqueue("applications.tasks.send_document_notifications", document_id=document.pk)
+    return document
+
+
+@transaction.atomic
+def post_message(
+    application_id: int, actor: User, *, body: str, internal: bool = False, uploads=()
+) -> Message:
+    """A message in the application's conversation, or a staff member's internal note, with
+    its documents; the people of the conversation (staff only, for a note) hear of it."""
+    application = _lock(application_id)
+    permission = "applications.write_note" if internal else "applications.post_message"
+    if not can(actor, permission, application):
+        raise WorkflowError(_("Vous ne pouvez pas écrire dans la conversation de ce dossier."))
+    _require(body, _("Écrivez votre message."))
+    judged = _judge(application, uploads)
+    message = Message.objects.create(
+        application=application, author=actor, body=body.strip(), is_internal=internal
+    )
+    _store(application, actor, judged, kind=DocumentKind.OTHER, message=message)
+    outbox.enqueue("applications.tasks.send_message_notifications", message_id=message.pk)
+    return message
+
+
+def _judge(application: Application, uploads) -> list:
+    """Read each upload's type from its bytes, before anything is stored: one refused file
+    refuses them all, with the reason. Returns (upload, detected type) pairs."""
+    uploads = list(uploads)
     limit = settings.DOCUMENT_MAX_PER_APPLICATION
-    if application.documents.count() >= limit:
-        raise WorkflowError(
+    count = application.documents.count() if uploads else 0
+    if count >= limit and uploads:
+        raise DocumentRefused(
             _(
                 "Cette demande compte déjà %(limit)s documents, le maximum : regroupez les "
                 "suivants dans un seul PDF."
             )
             % {"limit": limit}
         )
-    try:
-        detected = documents.identify(upload)
-    except ValidationError as error:
-        raise WorkflowError(error.messages[0]) from error
-    document = Document(
-        application=application,
-        kind=kind,
-        name=documents.clean_name(upload.name, detected),
-        content_type=detected.content_type,
-        size=upload.size,
-        uploaded_by=actor,
+    if count + len(uploads) > limit:
+        raise DocumentRefused(
+            ngettext(
+                "Cette demande ne peut plus recevoir qu'un document (%(limit)s au plus).",
+                "Cette demande ne peut plus recevoir que %(left)s documents (%(limit)s au plus).",
+                limit - count,
+            )
+            % {"left": limit - count, "limit": limit}
+        )
+    judged = []
+    for upload in uploads:
+        try:
+            judged.append((upload, documents.identify(upload)))
+        except ValidationError as error:
+            raise DocumentRefused(
+                _("« %(name)s » : %(reason)s")
+                % {"name": documents.clean_name(upload.name), "reason": error.messages[0]}
+                if len(uploads) > 1
+                else error.messages[0]
+            ) from error
+    return judged
+
+
+def _store(
+    application: Application,
+    actor: User,
+    judged: list,
+    *,
+    kind: str,
+    message: Message | None = None,
+    information_request: InformationRequest | None = None,
+) -> list[Document]:
+    """Store judged uploads privately, under random names, their names cleaned."""
+    stored = []
+    for upload, detected in judged:
+        document = Document(
+            application=application,
+            kind=kind,
+            name=documents.clean_name(upload.name, detected),
+            content_type=detected.content_type,
+            size=upload.size,
+            uploaded_by=actor,
+            message=message,
+            information_request=information_request,
+        )
+        # Written once everything was judged: a refusal stores nothing. (A commit failing
+        # after it would leave an orphan under a random name, never linked to anything.)
+        document.file.save(f"document.{detected.extension}", upload, save=False)
+        document.save()
+        stored.append(document)
+    return stored
+
+
+# --- Visits ------------------------------------------------------------------------------
+
+
+def record_visit(user: User, application: Application) -> datetime | None:
+    """Note that this person opens the application now; returns their previous visit, from
+    which what others did is new to them. Their notifications about it are read."""
+    visits = Visit.objects.filter(user=user, application=application)
+    previous = visits.values_list("seen_at", flat=True).first()
+    Visit.objects.bulk_create(  # one upsert: two tabs at once are fine
+        [Visit(user=user, application=application, seen_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["user", "application"],
+        update_fields=["seen_at"],
     )
-    # The file is written last: a refusal above stores nothing. (A commit failing after it
-    # would leave an orphan under a random name, never linked to anything.)
-    document.file.save(f"document.{detected.extension}", upload, save=False)
-    document.save()
-    return document
+    inbox.mark_read(user, application_id=application.pk)
+    return previous

@@ -5,28 +5,50 @@ from kombu.exceptions import OperationalError
 
 from accounts.mail import MAIL_TASK_OPTIONS
 from accounts.models import User
+from notifications import services as inbox
+from notifications.enums import Kind
+from notifications.tasks import send_notification_mail
 from outbox.services import once
 
 from . import notifications, reminders
-from .models import ApplicationEvent, Reminder
+from .models import ApplicationEvent, Document, Message, Reminder
+
+FAN_OUT_OPTIONS = {
+    "acks_late": True,
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": True,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=8,
-)
+@shared_task(**FAN_OUT_OPTIONS)
 def send_event_notifications(*, event_id: int) -> int:
-    """Fan an event out: one mail task per person concerned, so that a retry resends one mail,
-    not the whole batch (a broker failing in the middle: the fan-out is retried, and the mails
-    already queued are sent once anyway). Returns how many were queued."""
-    event = ApplicationEvent.objects.select_related("application").get(pk=event_id)
+    """Fan an event out: a notification for each person concerned (the bell), and one mail
+    task per person who wants it at once, so that a retry resends one mail, not the whole
+    batch (a broker failing in the middle: the fan-out is retried, and the mails already
+    queued are sent once anyway). Returns how many mails were queued."""
+    event = ApplicationEvent.objects.select_related("application__company").get(pk=event_id)
     users = notifications.recipients(event)
-    for user in users:
-        send_event_mail.delay(event_id=event_id, user_id=user.pk)
-    return len(users)
+    if not users:
+        return 0
+    company = set(
+        notifications.audience(notifications.COMPANY, event.application).values_list(
+            "pk", flat=True
+        )
+    )
+    made = inbox.notify(
+        users,
+        kind=notifications.event_kind(event, company),
+        source=f"event:{event_id}",
+        title=notifications.event_title(event),
+        url=event.application.get_absolute_url(),
+        application=event.application,
+    )
+    now = inbox.to_mail_now(made)
+    for notification in now:
+        send_event_mail.delay(event_id=event_id, user_id=notification.user_id)
+    return len(now)
 
 
 @shared_task(**MAIL_TASK_OPTIONS)
@@ -38,21 +60,73 @@ def send_event_mail(*, event_id: int, user_id: int) -> None:
                 pk=event_id
             )
             notifications.send_event_mail(event, User.objects.get(pk=user_id))
+            inbox.mark_mailed(user_id=user_id, source=f"event:{event_id}")
 
 
 @shared_task(**MAIL_TASK_OPTIONS)
 def send_reminder_mails(*, reminder_id: int) -> int:
-    """The mails of one reminder, each once: a retry after a failure sends the rest."""
+    """The notifications of one reminder, and the mails of those who want them at once, each
+    once: a retry after a failure sends the rest."""
     reminder = Reminder.objects.select_related(
         "application__company", "application__sponsor_body"
     ).get(pk=reminder_id)
+    made = inbox.notify(
+        reminders.recipients(reminder),
+        kind=Kind.REMINDER,
+        source=f"reminder:{reminder_id}",
+        title=reminders.title(reminder),
+        url=reminder.application.get_absolute_url(),
+        application=reminder.application,
+    )
     sent = 0
-    for user in reminders.recipients(reminder):
+    for notification in inbox.to_mail_now(made):
+        user = notification.user
         with once(f"reminder-mail:{reminder_id}:{user.pk}") as first:
             if first:
                 notifications.send_reminder_mail(reminder, user)
+                inbox.mark_mailed(user_id=user.pk, source=notification.source)
                 sent += 1
     return sent
+
+
+@shared_task(**FAN_OUT_OPTIONS)
+def send_message_notifications(*, message_id: int) -> int:
+    """A message's notifications, and a mail task for each person who wants one at once."""
+    message = Message.objects.select_related("application__company", "author").get(pk=message_id)
+    made = inbox.notify(
+        notifications.message_recipients(message),
+        kind=Kind.MESSAGE,
+        source=f"message:{message_id}",
+        title=notifications.message_title(message),
+        url=message.application.get_absolute_url() + f"#message-{message_id}",
+        application=message.application,
+        excerpt=message.body[:500],
+    )
+    return _mail_now(made)
+
+
+@shared_task(**FAN_OUT_OPTIONS)
+def send_document_notifications(*, document_id: int) -> int:
+    """A document's notifications, and a mail task for each person who wants one at once."""
+    document = Document.objects.select_related("application__company", "uploaded_by").get(
+        pk=document_id
+    )
+    made = inbox.notify(
+        notifications.document_recipients(document),
+        kind=Kind.DOCUMENT,
+        source=f"document:{document_id}",
+        title=notifications.document_title(document),
+        url=document.application.get_absolute_url() + "#documents",
+        application=document.application,
+    )
+    return _mail_now(made)
+
+
+def _mail_now(made) -> int:
+    now = inbox.to_mail_now(made)
+    for notification in now:
+        send_notification_mail.delay(notification_id=notification.pk)
+    return len(now)
 
 
 @shared_task(acks_late=True)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/soumettre/", views.application_submit, name="submit"),
     path("<int:pk>/action/<slug:action>/", views.application_action, name="action"),
     path("<int:pk>/responsable/", views.assign_owner, name="assign_owner"),
+    path("<int:pk>/messages/", views.message_post, name="message_post"),
     path("<int:pk>/documents/", views.document_upload, name="document_upload"),
     path("<int:pk>/documents/<int:document_pk>/", views.document_download, name="document"),
     path("parrainage/", views.sponsor_queue, name="sponsor_queue"),

@@ -33,12 +33,13 @@ from .forms import (
     ApplicationForm,
     CompanyForm,
     DocumentForm,
+    MessageForm,
     OwnerForm,
     StaffQueueFilterForm,
     SubmitForm,
 )
 from .models import Application
-from .services import WorkflowError
+from .services import DocumentRefused, WorkflowError
 
 ROLE_HOME = {
     Role.COMPANY: "applications:dashboard",
@@ -286,14 +287,26 @@ def application_submit(request, pk):
 @login_required
 def application_detail(request, pk):
     application = _get_visible(request, pk)
+    since = services.record_visit(request.user, application)
     return render(
-        request, "applications/application_detail.html", _detail_context(request, application)
+        request,
+        "applications/application_detail.html",
+        _detail_context(request, application, since=since),
     )
 
 
 def _detail_context(
-    request, application, action_form=None, ranking=None, owner_form=None, document_form=None
+    request,
+    application,
+    action_form=None,
+    ranking=None,
+    owner_form=None,
+    document_form=None,
+    message_form=None,
+    since=None,
 ) -> dict:
+    """The page of an application; the forms given are bound ones to show with their errors
+    (what the user typed kept)."""
     user = request.user
     actions = services.available_actions(user, application)
     if services.can_rate(user, application):
@@ -313,12 +326,15 @@ def _detail_context(
                 application=application, action=action, **_form_kwargs(action, ranking)
             )
     is_staff = can(user, "accounts.view_staff_queue")
-    information_requests = list(application.information_requests.select_related("asked_by"))
+    information_requests = list(
+        application.information_requests.select_related("asked_by").prefetch_related("attachments")
+    )
     context = {
         "application": application,
         "actions": actions,
         "open_action": action_form[0] if action_form else None,
-        "events": selectors.timeline(user, application),
+        "timeline": selectors.timeline(user, application, since=since),
+        "since": since,
         "information_requests": information_requests,
         "pauses": clock.pauses_of(application, information_requests),
         "endorsements": application.endorsements.select_related("advisor", "sponsor_body"),
@@ -343,9 +359,17 @@ def _detail_context(
         .select_related("interlocutor__user", "interlocutor__corporation")
         .first()
     )
-    context["documents"] = application.documents.all()
+    context["new_count"] = sum(entry.is_new for entry in context["timeline"])
+    context["documents"] = selectors.documents_for(user, application).select_related("message")
     if can(user, "applications.attach_document", application):
         context["document_form"] = document_form or DocumentForm()
+    can_post = can(user, "applications.post_message", application)
+    can_write_note = can(user, "applications.write_note", application)
+    if can_post or can_write_note:
+        context["message_form"] = message_form or MessageForm(
+            can_write_note=can_write_note, notes_only=not can_post
+        )
+        context["can_post_message"] = can_post
     if application.endorsed_at and can(user, "applications.assign_owner", application):
         context["owner_form"] = owner_form or OwnerForm(application=application)
     if application.state == State.DRAFT:
@@ -376,7 +400,11 @@ def application_action(request, pk, action):
     if action == Action.PROPOSE and can(request.user, "applications.view_ranking", application):
         ranking = ranking_for(application)
     form = ACTION_FORMS[action](
-        request.POST, application=application, action=action, **_form_kwargs(action, ranking)
+        request.POST,
+        request.FILES,
+        application=application,
+        action=action,
+        **_form_kwargs(action, ranking),
     )
     if not form.is_valid():
         # Keep what the user typed and show the errors where they typed it.
@@ -388,6 +416,10 @@ def application_action(request, pk, action):
     verb = services.VERBS[action]
     try:
         verb(application.pk, request.user, **form.service_kwargs())
+    except DocumentRefused as error:
+        form.add_error("attachments", error.message)
+        context = _detail_context(request, application, (action, form), ranking)
+        return render(request, "applications/application_detail.html", context, status=400)
     except WorkflowError as error:
         messages.error(request, error.message)
     else:
@@ -454,11 +486,41 @@ def document_upload(request, pk):
 
 
 @login_required
+@require_POST
+def message_post(request, pk):
+    """A message in the conversation (or a staff note), with its documents. A refusal shows
+    on the page, what was typed kept."""
+    application = _get_visible(request, pk)
+    can_post = can(request.user, "applications.post_message", application)
+    can_write_note = can(request.user, "applications.write_note", application)
+    if not (can_post or can_write_note):
+        raise PermissionDenied
+    form = MessageForm(
+        request.POST, request.FILES, can_write_note=can_write_note, notes_only=not can_post
+    )
+    if form.is_valid():
+        try:
+            message = services.post_message(application.pk, request.user, **form.service_kwargs())
+        except DocumentRefused as error:
+            form.add_error("attachments", error.message)
+        except WorkflowError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Note interne enregistrée.") if message.is_internal else _("Message envoyé."),
+            )
+            return redirect(f"{application.get_absolute_url()}#message-{message.pk}")
+    context = _detail_context(request, application, message_form=form)
+    return render(request, "applications/application_detail.html", context, status=400)
+
+
+@login_required
 def document_download(request, pk, document_pk):
     """A document, to whoever may see its application (404 for anyone else), as an
     attachment never sniffed; behind nginx, the transfer is handed over to it."""
     application = _get_visible(request, pk)
-    document = get_object_or_404(application.documents, pk=document_pk)
+    document = get_object_or_404(selectors.documents_for(request.user, application), pk=document_pk)
     if settings.DOCUMENT_X_ACCEL_PREFIX:
         response = HttpResponse(content_type=document.content_type)
         response["X-Accel-Redirect"] = settings.DOCUMENT_X_ACCEL_PREFIX + document.file.name

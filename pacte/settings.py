@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "sponsors",
     "corporations",
     "outbox",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -221,6 +224,12 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-reviews": {
         "task": "applications.tasks.sweep_reviews",
         "schedule": float(os.environ.get("PACTE_SWEEP_SECONDS", "300")),
+    },
+    # The daily digest of notifications, at 8:00 Paris time (CELERY_TIMEZONE); the task
+    # itself skips weekends and public holidays.
+    "send-digests": {
+        "task": "notifications.tasks.send_digests",
+        "schedule": crontab(hour=8, minute=0),
     },
     "purge-expired-invitations": {
         "task": "accounts.tasks.purge_expired_invitations",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("comptes/", include("accounts.urls")),
     path("demandes/", include("applications.urls")),
     path("groupes/", include("corporations.urls")),
+    path("notifications/", include("notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -37,6 +37,7 @@ from applications.models import (
     Company,
     Document,
     InformationRequest,
+    Message,
     Sector,
 )
 from corporations.models import (
@@ -47,6 +48,7 @@ from corporations.models import (
     MemberCorporation,
     Presence,
 )
+from notifications.models import Notification
 from pacte.celery import app as celery_app
 from sponsors.enums import SponsorKind
 from sponsors.models import Advisor, Endorsement, SponsorBody
@@ -524,6 +526,8 @@ _DATED_FIELDS = [
     (Match, "application", ("created_at", "decided_at")),
     (InformationRequest, "application", ("asked_at", "answered_at")),
     (Document, "application", ("created_at",)),
+    (Message, "application", ("created_at",)),
+    (Notification, "application", ("created_at", "read_at", "mailed_at")),
 ]
 
 
@@ -932,6 +936,29 @@ class Command(BaseCommand):
                     "proposez-le plutôt à un énergéticien."
                 ),
             )
+            .then(
+                23,
+                services.post_message,
+                staff,
+                internal=True,
+                body="EDF Vietnam serait le bon interlocuteur, mais il est absent jusqu'au mois "
+                "prochain : le relancer à son retour plutôt que de proposer à Engie.",
+            )
+            .then(
+                22,
+                services.post_message,
+                staff,
+                body="Schneider Electric ne peut pas vous accompagner ce trimestre. Nous "
+                "cherchons un énergéticien présent à Hô Chi Minh-Ville : avez-vous déjà des "
+                "contacts sur place ?",
+            )
+            .then(
+                21,
+                services.post_message,
+                member("solenvie"),
+                body="Aucun contact pour l'instant, hormis un distributeur de panneaux. Nous "
+                "pouvons décaler notre arrivée d'un mois si besoin.",
+            )
         )
 
         # Pyrène Forage Services, Nigeria: the association asked for more.
@@ -1003,8 +1030,29 @@ class Command(BaseCommand):
                 member("depolia"),
                 answer=(
                     "Notre partenaire est un bureau d'études de Hanoi avec qui nous travaillons "
-                    "depuis 2024 ; remise des offres prévue dans quatre mois."
+                    "depuis 2024 ; remise des offres prévue dans quatre mois. Le calendrier "
+                    "détaillé est joint."
                 ),
+                uploads=[
+                    demo_pdf(
+                        "Calendrier appel d'offres Hanoi.pdf",
+                        "Depolia - calendrier de l'appel d'offres Hanoi",
+                    )
+                ],
+            )
+            .then(
+                10,
+                services.post_message,
+                advisor_of(CCI_LYON),
+                body="Je confirme : la CCI a rencontré leur partenaire de Hanoi lors de la "
+                "mission collective de mars.",
+            )
+            .then(
+                9,
+                services.post_message,
+                staff,
+                internal=True,
+                body="Dossier solide ; Alstom a un bureau à Hanoi et une offre d'hébergement.",
             )
             .then(
                 3,

@@ -1,0 +1,70 @@
+"""The bell's list, marking as read, the preferences, and the digest's unsubscribe link."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from . import services
+from .enums import LOCKED, Kind
+from .forms import PreferencesForm
+
+PAGE_SIZE = 30
+
+
+@login_required
+def notification_list(request):
+    page = Paginator(request.user.notifications.all(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "notifications/notification_list.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_open(request, pk):
+    """Mark one notification read; then to what it is about, or back to the list."""
+    notification = get_object_or_404(request.user.notifications, pk=pk)
+    services.mark_read(request.user, pk=notification.pk)
+    if request.POST.get("stay"):
+        return redirect("notifications:list")
+    if url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()}):
+        return redirect(notification.url)
+    return redirect("notifications:list")
+
+
+@login_required
+@require_POST
+def mark_all_read(request):
+    count = services.mark_read(request.user)
+    if count:
+        messages.success(request, _("Toutes vos notifications sont marquées comme lues."))
+    return redirect("notifications:list")
+
+
+@login_required
+def preferences(request):
+    form = PreferencesForm(request.POST or None, current=services.choices_of(request.user))
+    if request.method == "POST" and form.is_valid():
+        services.choose(request.user, form.choices())
+        messages.success(request, _("Vos préférences de notification sont enregistrées."))
+        return redirect("notifications:preferences")
+    return render(
+        request,
+        "notifications/preferences.html",
+        {"form": form, "locked": [kind.label for kind in Kind if kind in LOCKED]},
+    )
+
+
+@csrf_exempt  # the link is its own proof (signed); mail clients post to it (RFC 8058)
+def unsubscribe(request, token):
+    """The digest's link: no login; a page with one button, or the mail client's POST."""
+    user = services.user_for_token(token)
+    if user is None:
+        return render(request, "notifications/unsubscribe_invalid.html", status=404)
+    if request.method == "POST":
+        services.unsubscribe_from_digest(user)
+        return render(request, "notifications/unsubscribe_done.html", {"target": user})
+    return render(request, "notifications/unsubscribe.html", {"target": user, "token": token})
