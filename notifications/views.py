@@ -10,7 +10,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from . import services
-from .enums import LOCKED, Kind
 from .forms import PreferencesForm
 
 PAGE_SIZE = 30
@@ -54,7 +53,8 @@ def preferences(request):
     return render(
         request,
         "notifications/preferences.html",
-        {"form": form, "locked": [kind.label for kind in Kind if kind in LOCKED]},
+        {"form": form},
+        status=400 if form.is_bound else 200,
     )
 
 
