@@ -14,6 +14,7 @@ from .models import (
     ApplicationEvent,
     Company,
     CompanyMembership,
+    Message,
     Reminder,
     ReminderSettings,
     Sector,
@@ -69,6 +70,12 @@ class ApplicationEventInline(ReadOnlyInline):
 class EndorsementInline(ReadOnlyInline):
     model = Endorsement
     fields = ["created_at", "sponsor_body", "advisor", "decision", "reason"]
+    readonly_fields = fields
+
+
+class MessageInline(ReadOnlyInline):
+    model = Message
+    fields = ["created_at", "author", "is_internal", "body"]
     readonly_fields = fields
 
 
@@ -140,7 +147,7 @@ class ApplicationAdmin(admin.ModelAdmin):
             },
         ),
     ]
-    inlines = [EndorsementInline, ApplicationEventInline]
+    inlines = [EndorsementInline, ApplicationEventInline, MessageInline]
 
     @admin.display(description=_("référence"), ordering="pk")
     def reference(self, application):

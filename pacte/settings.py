@@ -157,11 +157,34 @@ STORAGES = {
 }
 
 # At most this many megabytes a document, and this many documents an application.
+# In production, an S3-compatible bucket instead (django-storages): private objects under random
+# names, still downloaded only through the portal's view. The credentials are boto3's usual
+# AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, from the environment.
+DOCUMENT_BUCKET = os.environ.get("PACTE_DOCUMENT_S3_BUCKET", "")
+if DOCUMENT_BUCKET:
+    STORAGES["documents"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": DOCUMENT_BUCKET,
+            "endpoint_url": os.environ.get("PACTE_DOCUMENT_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("PACTE_DOCUMENT_S3_REGION") or None,
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+        },
+    }
+
 DOCUMENT_MAX_BYTES = int(os.environ.get("PACTE_DOCUMENT_MAX_MB", "10")) * 1024 * 1024
 DOCUMENT_MAX_PER_APPLICATION = int(os.environ.get("PACTE_DOCUMENT_MAX_COUNT", "20"))
 # Behind nginx, the download view can hand the transfer over: set the internal location that
-# maps to PRIVATE_ROOT/documents (for instance "/protected-documents/").
+# maps to PRIVATE_ROOT/documents (for instance "/protected-documents/"); not with a bucket.
 DOCUMENT_X_ACCEL_PREFIX = os.environ.get("PACTE_DOCUMENT_X_ACCEL_PREFIX", "")
+if DOCUMENT_BUCKET and DOCUMENT_X_ACCEL_PREFIX:
+    raise ImproperlyConfigured(
+        "PACTE_DOCUMENT_X_ACCEL_PREFIX hands over files from DJANGO_PRIVATE_ROOT: "
+        "it cannot be used with PACTE_DOCUMENT_S3_BUCKET."
+    )
 # Uploads are read from memory up to the document limit, not written to a temporary file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = DOCUMENT_MAX_BYTES + 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
