@@ -141,7 +141,7 @@ def dashboard(request):
     company = selectors.company_of(request.user)
     if company is None:
         return redirect("home")
-    applications = list(selectors.company_applications(company))
+    applications = list(selectors.with_news(selectors.company_applications(company), request.user))
     declined = selectors.last_declines({a.pk for a in applications if a.state == State.DRAFT})
     for application in applications:
         application.last_decline = declined.get(application.pk)
@@ -566,7 +566,8 @@ def _page(request, queryset):
 @rule_required("sponsors.view_sponsor_queue")
 def sponsor_queue(request):
     show_all = request.GET.get("tous") == "1"
-    applications = _page(request, selectors.sponsor_queue(request.user, pending_only=not show_all))
+    queue = selectors.sponsor_queue(request.user, pending_only=not show_all)
+    applications = _page(request, selectors.with_news(queue, request.user))
     body = request.user.advisor_membership.sponsor_body
     return render(
         request,
@@ -581,7 +582,8 @@ def staff_queue(request):
     countries = selectors.staff_queue_countries()
     form = StaffQueueFilterForm(request.GET or None, countries=countries)
     filters = form.cleaned_data if form.is_valid() else {}
-    applications = _page(request, selectors.staff_queue(request.user, filters))
+    queue = selectors.staff_queue(request.user, filters)
+    applications = _page(request, selectors.with_news(queue, request.user))
     counts = (
         Application.objects.filter(state__in=State.with_association())
         .values("state")
@@ -607,7 +609,11 @@ def interlocutor_queue(request):
         request,
         "applications/interlocutor_queue.html",
         {
-            "proposals": selectors.interlocutor_proposals(request.user),
-            "followed": selectors.interlocutor_followed(request.user),
+            "proposals": selectors.with_news(
+                selectors.interlocutor_proposals(request.user), request.user, "application"
+            ),
+            "followed": selectors.with_news(
+                selectors.interlocutor_followed(request.user), request.user, "application"
+            ),
         },
     )

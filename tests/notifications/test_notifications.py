@@ -248,3 +248,32 @@ def test_the_list_is_newest_first(client, sme_user):
     page = client.get(reverse("notifications:list")).content.decode()
 
     assert page.index("Message 1") < page.index("Message 0")
+
+
+@pytest.mark.parametrize(
+    ("persona", "url_name", "state"),
+    [
+        ("sme_user", "applications:dashboard", State.IN_REVIEW),
+        ("advisor", "applications:sponsor_queue", State.AWAITING_SPONSOR),
+        ("staff_user", "applications:staff_queue", State.IN_REVIEW),
+        ("interlocutor", "applications:interlocutor_queue", State.PROPOSED),
+    ],
+)
+def test_lists_mark_the_applications_with_news_until_visited(
+    client, request, application_in, persona, url_name, state
+):
+    user = request.getfixturevalue(persona)
+    with_news = application_in(state)
+    application_in(state)
+    inbox.notify(
+        [user], kind=Kind.MESSAGE, source="m", title=lambda: "t", url="/", application=with_news
+    )
+    client.force_login(user)
+
+    before = client.get(reverse(url_name)).content.decode()
+    client.get(with_news.get_absolute_url())
+    after = client.get(reverse(url_name)).content.decode()
+
+    assert before.count('data-testid="has-news"') == 1
+    assert before.index('data-testid="has-news"') > before.index(with_news.get_absolute_url() + '"')
+    assert 'data-testid="has-news"' not in after
