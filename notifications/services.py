@@ -181,7 +181,7 @@ def send_digest(user: User, until: datetime) -> int:
     with transaction.atomic():
         waiting = list(
             Notification.objects.awaiting_digest()
-            .select_for_update()
+            .select_for_update(of=("self",))
             .filter(user=user, created_at__lte=until)
             .select_related("application__company")
             .order_by("application_id", "created_at", "pk")
