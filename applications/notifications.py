@@ -10,7 +10,7 @@ from accounts.models import User
 from corporations.enums import MatchStatus
 from notifications.enums import Kind
 
-from .enums import Action
+from .enums import Action, State
 from .models import ApplicationEvent, Document, Message
 
 COMPANY, SPONSOR, STAFF, INTERLOCUTOR = "company", "sponsor", "staff", "interlocutor"
@@ -137,6 +137,8 @@ def conversation_audience(application, *, internal: bool = False) -> QuerySet[Us
     staff = audience(OWNER if application.owner_id else STAFF, application)
     if internal:
         return staff.filter(is_active=True)
+    if application.state == State.DRAFT:  # nobody else may open a draft
+        return audience(COMPANY, application).filter(is_active=True)
     users = (
         audience(COMPANY, application)
         | staff
@@ -145,8 +147,7 @@ def conversation_audience(application, *, internal: bool = False) -> QuerySet[Us
             interlocutor__matches__status__in=[MatchStatus.PROPOSED, MatchStatus.ACCEPTED],
         )
     )
-    if application.state != "draft":
-        users |= audience(SPONSOR, application)
+    users |= audience(SPONSOR, application)
     return users.filter(is_active=True).distinct()
 
 

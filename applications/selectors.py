@@ -226,10 +226,18 @@ class Entry:
 def timeline(user: User, application: Application, *, since: datetime | None = None) -> list:
     """Everything that happened to the application that this user may see, oldest first;
     with `since` (their previous visit), what others did after it is marked new."""
-    sees_matching = is_association_staff(user) or getattr(user, "interlocutor", None) is not None
+    # The notes of a proposal and of its refusal: the association's, and the interlocutor's
+    # it was made to (not another corporation's, proposed after them).
+    staff = is_association_staff(user)
+    interlocutor = getattr(user, "interlocutor", None)
+    own_matches = set()
+    if interlocutor is not None and not staff:
+        own_matches = set(
+            application.matches.filter(interlocutor=interlocutor).values_list("pk", flat=True)
+        )
     entries = []
     for event in application.events.select_related("actor"):
-        if not sees_matching and event.action in _MATCH_ACTIONS:
+        if event.action in _MATCH_ACTIONS and not (staff or event.match_id in own_matches):
             event.note = ""
         entries.append(Entry(event.created_at, "event", event, event.actor))
     for message in (

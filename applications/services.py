@@ -612,7 +612,7 @@ def post_message(
     if not can(actor, permission, application):
         raise WorkflowError(_("Vous ne pouvez pas écrire dans la conversation de ce dossier."))
     _require(body, _("Écrivez votre message."))
-    judged = _judge(application, uploads)
+    judged = _judge(application, uploads, internal=internal)
     message = Message.objects.create(
         application=application, author=actor, body=body.strip(), is_internal=internal
     )
@@ -621,12 +621,18 @@ def post_message(
     return message
 
 
-def _judge(application: Application, uploads) -> list:
+def _judge(application: Application, uploads, *, internal: bool = False) -> list:
     """Read each upload's type from its bytes, before anything is stored: one refused file
-    refuses them all, with the reason. Returns (upload, detected type) pairs."""
+    refuses them all, with the reason. Returns (upload, detected type) pairs.
+
+    The limit counts the documents the conversation shares; the staff's notes have as many
+    of their own, so that they never use up what the SME may attach."""
     uploads = list(uploads)
     limit = settings.DOCUMENT_MAX_PER_APPLICATION
-    count = application.documents.count() if uploads else 0
+    counted = application.documents.filter(message__is_internal=True)
+    if not internal:
+        counted = application.documents.exclude(message__is_internal=True)
+    count = counted.count() if uploads else 0
     if count >= limit and uploads:
         raise DocumentRefused(
             _(
