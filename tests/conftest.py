@@ -120,6 +120,12 @@ def advisor(sponsor_body):
 
 
 @pytest.fixture
+def advisor_colleague(sponsor_body):
+    """A second advisor of the body company A addresses its applications to."""
+    return AdvisorFactory(sponsor_body=sponsor_body, user__email="paul.roche@cci-lyon.example").user
+
+
+@pytest.fixture
 def other_sponsor_body(db):
     return SponsorBodyFactory(kind="cce", name="Comité local CCE Bretagne", region="53")
 
@@ -145,6 +151,16 @@ def staff_user(db):
         user__email="julie.petit@pacte-pme.example",
         user__first_name="Julie",
         user__last_name="Petit",
+    ).user
+
+
+@pytest.fixture
+def staff_colleague(db):
+    """A second member of the association's staff."""
+    return StaffMembershipFactory(
+        user__email="hugo.leroy@pacte-pme.example",
+        user__first_name="Hugo",
+        user__last_name="Leroy",
     ).user
 
 

@@ -23,10 +23,8 @@ from corporations.models import Match
 from notifications.enums import Delivery, Kind
 from notifications.models import Notification
 from tests.factories import (
-    AdvisorFactory,
     CompanyMembershipFactory,
     InterlocutorFactory,
-    StaffMembershipFactory,
     perform,
 )
 
@@ -100,20 +98,6 @@ def notified(source: str) -> list[str]:
 @pytest.fixture
 def sme_colleague(company):
     return CompanyMembershipFactory(company=company, user__email="luc.moreau@asconit.example").user
-
-
-@pytest.fixture
-def advisor_colleague(sponsor_body):
-    return AdvisorFactory(sponsor_body=sponsor_body, user__email="paul.roche@cci-lyon.example").user
-
-
-@pytest.fixture
-def staff_colleague(db):
-    return StaffMembershipFactory(
-        user__email="hugo.leroy@pacte-pme.example",
-        user__first_name="Hugo",
-        user__last_name="Leroy",
-    ).user
 
 
 @pytest.fixture

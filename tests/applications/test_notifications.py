@@ -11,24 +11,11 @@ from applications.tasks import send_event_notifications
 from applications.workflow import TRANSITIONS
 from tests.factories import (
     ENTITLED_PERSONA,
-    AdvisorFactory,
     InterlocutorFactory,
-    StaffMembershipFactory,
     perform,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def advisor_colleague(sponsor_body):
-    """A second advisor of the body company A addresses its applications to."""
-    return AdvisorFactory(sponsor_body=sponsor_body, user__email="paul.roche@cci-lyon.example").user
-
-
-@pytest.fixture
-def staff_colleague(db):
-    return StaffMembershipFactory(user__email="hugo.leroy@pacte-pme.example").user
 
 
 @pytest.fixture
