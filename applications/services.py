@@ -306,8 +306,9 @@ def answer_information(
     question = application.information_requests.get(answered_at__isnull=True)
     question.answer, question.answered_by, question.answered_at = answer, actor, timezone.now()
     question.save(update_fields=["answer", "answered_by", "answered_at"])
-    _store(application, actor, judged, kind=DocumentKind.OTHER, information_request=question)
     _move(application, Action.ANSWER_INFORMATION, actor, note=answer)
+    # Stored after the step is recorded: the history shows the answer, then its documents.
+    _store(application, actor, judged, kind=DocumentKind.OTHER, information_request=question)
     return application
 
 

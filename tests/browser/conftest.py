@@ -1,5 +1,5 @@
 """Fixtures for the browser journeys: Debian's Chromium driven by Playwright, against
-pytest-django's live server, with a screenshot of each step in `test-artifacts/journey/`.
+pytest-django's live server, with a screenshot of each step in `test-artifacts/journey/<journey>/`.
 
 Playwright's sync API keeps an asyncio event loop running in the test's thread; Django would
 then refuse the ORM calls the tests make to arrange and check data. Nothing else runs in that
@@ -9,6 +9,7 @@ are not its usual ones, and are closed when the browser is.
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -52,7 +53,7 @@ def _allow_orm_beside_playwright(monkeypatch):
 @pytest.fixture(scope="session")
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for old in SCREENSHOTS.glob("*.png"):
+    for old in SCREENSHOTS.glob("*.png"):  # left by a run from before the journeys' folders
         old.unlink()
     return SCREENSHOTS
 
@@ -88,12 +89,21 @@ def browser_context(tmp_path):
 
 
 @pytest.fixture
-def page(browser_context, request, screenshot_dir):
+def journey_dir(screenshot_dir, request) -> Path:
+    """This journey's own folder, so that two journeys' numbered steps do not mix."""
+    folder = screenshot_dir / request.node.name.removeprefix("test_journey_")
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def page(browser_context, request, journey_dir):
     page = browser_context.pages[0] if browser_context.pages else browser_context.new_page()
     yield page
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
-        page.screenshot(path=screenshot_dir / "99-failure.png", full_page=True)
+        page.screenshot(path=journey_dir / "99-failure.png", full_page=True)
 
 
 class Journey:
@@ -144,5 +154,5 @@ class Journey:
 
 
 @pytest.fixture
-def journey(page, live_server, screenshot_dir) -> Journey:
-    return Journey(page, live_server.url, screenshot_dir)
+def journey(page, live_server, journey_dir) -> Journey:
+    return Journey(page, live_server.url, journey_dir)
