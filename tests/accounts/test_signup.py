@@ -144,6 +144,7 @@ def test_signup_weak_password_is_refused_and_keeps_the_names(client, mailoutbox)
     form = response.context["form"]
     assert list(form.errors) == ["password2"]
     assert [e.code for e in form.errors.as_data()["password2"]] == [
+        "password_too_short",
         "password_too_common",
         "password_entirely_numeric",
     ]

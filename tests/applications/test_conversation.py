@@ -703,11 +703,12 @@ def test_what_others_did_since_the_last_visit_is_new_once(
         hours=1
     )
     assert 'data-testid="new' not in first  # a first visit: nothing is "new"
-    time_machine.move_to(T0 + timedelta(hours=2), tick=False)
+    time_machine.move_to(T0 + timedelta(minutes=80), tick=False)
     theirs = services.post_message(application.pk, staff_user, body="Quel budget ?")
-    time_machine.move_to(T0 + timedelta(hours=3), tick=False)
+    time_machine.move_to(T0 + timedelta(minutes=100), tick=False)
     mine = services.post_message(application.pk, sme_user, body="Je vous réponds demain.")
-    time_machine.move_to(T0 + timedelta(hours=4), tick=False)
+    # Within the 2 hours a session lasts without a request.
+    time_machine.move_to(T0 + timedelta(minutes=120), tick=False)
 
     second = client.get(detail_url(application))
 
@@ -724,10 +725,10 @@ def test_what_others_did_since_the_last_visit_is_new_once(
     theirs_entry = page.split(f'id="message-{theirs.pk}"')[1].split("</li>")[0]
     assert 'data-testid="new"' in theirs_entry and 'id="first-new"' in theirs_entry
     assert Visit.objects.get(user=sme_user, application=application).seen_at == T0 + timedelta(
-        hours=4
+        minutes=120
     )
 
-    time_machine.move_to(T0 + timedelta(hours=5), tick=False)
+    time_machine.move_to(T0 + timedelta(minutes=150), tick=False)
     third = client.get(detail_url(application))
 
     assert 'data-testid="new' not in third.content.decode()

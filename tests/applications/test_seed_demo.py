@@ -117,7 +117,12 @@ def test_seed_demo_companies_have_valid_sirens_and_a_member(seeded):
 def test_seed_demo_accounts_log_in_with_their_role(seeded, client, email, role):
     user = User.objects.get(email=email)
 
-    assert client.login(email=email, password=DEMO_PASSWORD)
+    response = client.post(
+        reverse("accounts:login"), {"username": email, "password": DEMO_PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
     assert role_of(user) == role
     assert user.language == "fr"
 
