@@ -16,7 +16,7 @@ PY = $(VENV)/bin/python
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv messages run test lint format bench clean
+.PHONY: security help venv messages run test lint format bench clean
 
 help:
 	@echo "Targets: venv messages run test lint format bench clean"
@@ -58,6 +58,13 @@ test: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+# Security checks: bandit over the project's code (exceptions are `# nosec` lines, each with
+# its reason), pip-audit over the pinned requirements (exceptions in
+# .ci/pip-audit-exceptions.txt).
+security: $(VENV)/.installed
+	$(VENV)/bin/bandit -q -r accounts applications corporations notifications outbox sponsors pacte $(wildcard privacy) -x '*/migrations/*'
+	$(PY) .ci/audit_dependencies.py
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .

@@ -53,7 +53,8 @@ from pacte.celery import app as celery_app
 from sponsors.enums import SponsorKind
 from sponsors.models import Advisor, Endorsement, SponsorBody
 
-DEMO_PASSWORD = "pacte-demo-2026"  # noqa: S105 (published on purpose: demo accounts only)
+# Published on purpose: demo accounts only (bandit B105, ruff S105).
+DEMO_PASSWORD = "pacte-demo-2026"  # noqa: S105  # nosec B105
 ASCONIT_SIREN = "418756235"
 
 CCI_LYON = "CCI Lyon Métropole Saint-Étienne Roanne"

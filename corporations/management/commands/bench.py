@@ -281,7 +281,8 @@ class Dataset:
 
     def __init__(self, sizes, *, seed: int):
         self.sizes = sizes
-        self.rng = random.Random(seed)  # noqa: S311 (synthetic data, not security)
+        # Synthetic data, not security (bandit B311, ruff S311).
+        self.rng = random.Random(seed)  # noqa: S311  # nosec B311
         self.today = timezone.localdate()
         self.now = timezone.now()
         self.tag = f"{seed}-{sizes['corporations']}"
