@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from .enums import Role
@@ -49,6 +50,10 @@ class User(AbstractUser):
     email = models.EmailField(_("adresse e-mail"), unique=True)
     language = models.CharField(_("langue"), max_length=8, choices=settings.LANGUAGES, default="fr")
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    # Mixed into the hash every session holds (see `get_session_auth_hash`): a new value ends
+    # every session of the user, on every device. Empty until the first "log out everywhere",
+    # which leaves the hash of older sessions as Django made it.
+    session_salt = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -65,6 +70,30 @@ class User(AbstractUser):
 
     def get_full_name(self):
         return f"{self.first_name} {self.last_name}".strip()
+
+    # Django checks this hash on every request of a session and ends the session when it no
+    # longer matches: a new password or a new `session_salt` logs the user out everywhere.
+    def get_session_auth_hash(self):
+        return self._session_hash(secret=None)
+
+    def get_session_auth_fallback_hash(self):
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret=secret)
+
+    def _session_hash(self, secret):
+        # Django's own key salt and hash of the password, the session salt appended: with no
+        # salt yet, the very hash Django computes.
+        return salted_hmac(
+            "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+            self.password + self.session_salt,
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+    def end_all_sessions(self) -> None:
+        """Log the user out of every session, on every device (the current one too)."""
+        self.session_salt = secrets.token_hex(32)
+        self.save(update_fields=["session_salt"])
 
 
 class StaffMembership(models.Model):

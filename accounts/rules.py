@@ -15,3 +15,5 @@ def is_association_staff(user) -> bool:
 
 rules.add_perm("accounts.invite_users", is_association_staff)
 rules.add_perm("accounts.view_staff_queue", is_association_staff)
+# Lift a login lockout (django-axes) before its cool-off ends: /comptes/verrouillages/.
+rules.add_perm("accounts.unlock_logins", is_association_staff)

@@ -1,21 +1,25 @@
 """Pages of accounts: sign-up and email verification, login and logout, password reset,
-invitations and their acceptance."""
+invitations and their acceptance, the user's sessions."""
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
+from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 
-from . import services
+from . import lockouts, services, two_factor
 from .forms import (
     AcceptInvitationForm,
     EmailForm,
@@ -25,8 +29,10 @@ from .forms import (
     SetPasswordForm,
     SignupForm,
 )
+from .middleware import session_started_at
 from .models import Invitation, User
-from .permissions import can
+from .permissions import can, rule_required
+from .ratelimits import exceeded, rate_limited
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -56,11 +62,12 @@ def _log_in(request, user: User) -> None:
 
 
 @sensitive_post_parameters("password1", "password2")
+@rate_limited
 def signup(request):
     if request.user.is_authenticated:
         return redirect("home")
     form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not exceeded(request, "signup", form):
         user = services.sign_up(
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password1"],
@@ -110,9 +117,14 @@ def verify_email(request, uidb64, token):
     return render(request, "accounts/verify_email_confirm.html", {"verified_user": user})
 
 
+@rate_limited
 def resend_verification(request):
     form = EmailForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and not exceeded(request, "resend_verification", form)
+    ):
         services.resend_verification(form.cleaned_data["email"])
         # The same answer whether or not an account exists: nothing to learn from it.
         messages.info(
@@ -135,6 +147,8 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        # A user with a second factor gives a code before going on (accounts.two_factor).
+        response = two_factor.second_step(form.get_user(), response)
         return _remember_language(response, form.get_user())
 
 
@@ -145,6 +159,7 @@ class LogoutView(auth_views.LogoutView):
         return response
 
 
+@method_decorator(rate_limited, name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetForm
     subject_template_name = "emails/password_reset-subject.txt"
@@ -157,21 +172,32 @@ class PasswordResetView(auth_views.PasswordResetView):
         # Links in mails use the portal's configured address, as every other mail does.
         return {"site_url": settings.SITE_URL}
 
+    def form_valid(self, form):
+        if exceeded(self.request, "password_reset", form):
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = SetPasswordForm
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        lockouts.forget_failures_of(form.user)
+        return response
 
 
 # --- Invitations -------------------------------------------------------------------------
 
 
 @login_required
+@rate_limited
 def invitation_create(request):
     if not can(request.user, "accounts.invite_users"):
         raise PermissionDenied
     form = InvitationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not exceeded(request, "invitation", form):
         invitation = services.invite(
             invited_by=request.user,
             **{name: form.cleaned_data[name] for name in InvitationForm.Meta.fields},
@@ -227,3 +253,77 @@ def invitation_accept(request, token):
     return render(
         request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form}
     )
+
+
+# --- Sessions ----------------------------------------------------------------------------
+
+
+@login_required
+def sessions(request):
+    """ "Mes sessions": when this one started, how long it lasts, and the way out of all."""
+    started_at = session_started_at(request)
+    return render(
+        request,
+        "accounts/sessions.html",
+        {
+            "started_at": started_at,
+            "ends_at": started_at + timedelta(seconds=settings.SESSION_MAX_SECONDS),
+            "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+        },
+    )
+
+
+@login_required
+@require_POST
+def logout_everywhere(request):
+    """End every session of the user, on every device, this one included: whoever uses this
+    fears someone else is logged in, and a fresh login (password, second factor) is the state
+    to trust afterwards."""
+    request.user.end_all_sessions()
+    logout(request)
+    messages.success(
+        request,
+        _(
+            "Vous êtes déconnecté(e) de toutes vos sessions, sur tous vos appareils. "
+            "Reconnectez-vous pour continuer."
+        ),
+    )
+    return redirect("accounts:login")
+
+
+# --- Login lockouts ----------------------------------------------------------------------
+
+
+@login_required
+@rule_required("accounts.unlock_logins")
+def lockout_list(request):
+    """The username and address pairs django-axes refuses now, for the association's staff."""
+    return render(
+        request,
+        "accounts/lockout_list.html",
+        {
+            "lockouts": lockouts.current(),
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "cool_off_minutes": int(lockouts.cool_off().total_seconds() // 60),
+        },
+    )
+
+
+@login_required
+@require_POST
+@rule_required("accounts.unlock_logins")
+def lockout_unlock(request):
+    """Lift one lockout before its cool-off ends (the person called the association)."""
+    form = lockouts.UnlockForm(request.POST)
+    if form.is_valid() and lockouts.unlock(**form.cleaned_data, by=request.user):
+        messages.success(
+            request,
+            _("La connexion de %(username)s depuis l'adresse %(address)s est débloquée.")
+            % {
+                "username": form.cleaned_data["username"],
+                "address": form.cleaned_data["ip_address"],
+            },
+        )
+    else:
+        messages.info(request, _("Ce verrouillage était déjà levé."))
+    return redirect("accounts:lockout_list")

@@ -225,6 +225,9 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(_("soumise le"), null=True, blank=True)
     endorsed_at = models.DateTimeField(_("parrainée le"), null=True, blank=True)
     closed_at = models.DateTimeField(_("terminée le"), null=True, blank=True)
+    # Set by the retention sweep (`privacy.retention`) once a closed application has been kept
+    # for CLOSED_RETENTION_DAYS: its files and free text erased, hidden from the lists.
+    archived_at = models.DateTimeField(_("archivée le"), null=True, blank=True)
     # The review clock, moved by `applications.clock` on the workflow's moves: the due date
     # (endorsement + target + time paused), when the current pause began, the time paused so
     # far, and when the clock stopped (accepted, rejected or withdrawn).

@@ -78,7 +78,13 @@ def with_news(queryset: QuerySet, user: User, application: str = "pk") -> QueryS
 
 
 def company_applications(company: Company) -> QuerySet[Application]:
-    return company.applications.select_related("sponsor_body").order_by("-updated_at")
+    # Archived applications (`privacy.retention`) leave the lists; their page and the
+    # company's data export still show them.
+    return (
+        company.applications.filter(archived_at__isnull=True)
+        .select_related("sponsor_body")
+        .order_by("-updated_at")
+    )
 
 
 def sponsor_queue(user: User, *, pending_only: bool) -> QuerySet[Application]:
@@ -86,7 +92,9 @@ def sponsor_queue(user: User, *, pending_only: bool) -> QuerySet[Application]:
     body_id = advisor_body_id(user)
     if body_id is None:
         return Application.objects.none()
-    applications = Application.objects.filter(sponsor_body_id=body_id).exclude(state=State.DRAFT)
+    applications = Application.objects.filter(
+        sponsor_body_id=body_id, archived_at__isnull=True
+    ).exclude(state=State.DRAFT)
     if pending_only:
         applications = applications.filter(state=State.AWAITING_SPONSOR)
     return applications.with_related().order_by("submitted_at", "pk")
@@ -100,7 +108,7 @@ def staff_queue(user: User, filters: dict | None = None) -> QuerySet[Application
     filters = filters or {}
     applications = Application.objects.exclude(
         state__in=[State.DRAFT, State.AWAITING_SPONSOR]
-    ).filter(endorsed_at__isnull=False)
+    ).filter(endorsed_at__isnull=False, archived_at__isnull=True)
     if filters.get("state"):
         applications = applications.filter(state=filters["state"])
     else:
@@ -152,7 +160,11 @@ def interlocutor_proposals(user: User) -> QuerySet[Match]:
 
 def interlocutor_followed(user: User) -> QuerySet[Match]:
     return (
-        Match.objects.filter(interlocutor__user=user, status=MatchStatus.ACCEPTED)
+        Match.objects.filter(
+            interlocutor__user=user,
+            status=MatchStatus.ACCEPTED,
+            application__archived_at__isnull=True,
+        )
         .select_related("application__company__sector")
         .order_by("-decided_at")
     )

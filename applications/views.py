@@ -20,6 +20,7 @@ from accounts.enums import Role
 from accounts.forms import ColleagueInvitationForm
 from accounts.models import Invitation
 from accounts.permissions import can, rule_required
+from accounts.ratelimits import exceeded, rate_limited
 from accounts.roles import role_of
 from corporations import m49
 from corporations.enums import MatchStatus
@@ -110,13 +111,14 @@ def _company_page(request, company, form, invite_form, status=200):
 
 @login_required
 @require_POST
+@rate_limited
 def company_invite(request):
     """A member of the company invites a colleague to act for it too."""
     company = selectors.company_of(request.user)
     if company is None:
         raise PermissionDenied
     invite_form = ColleagueInvitationForm(request.POST)
-    if not invite_form.is_valid():
+    if not invite_form.is_valid() or exceeded(request, "invitation", invite_form):
         return _company_page(request, company, CompanyForm(instance=company), invite_form, 400)
     invitation = account_services.invite(
         invited_by=request.user, role=Role.COMPANY, company=company, **invite_form.cleaned_data
@@ -389,6 +391,7 @@ def _form_kwargs(action, ranking) -> dict:
 
 
 @login_required
+@rate_limited
 def application_action(request, pk, action):
     """One workflow move (POST): validate its form, call its service, say what happened."""
     if request.method != "POST":
@@ -406,7 +409,10 @@ def application_action(request, pk, action):
         action=action,
         **_form_kwargs(action, ranking),
     )
-    if not form.is_valid():
+    if not form.is_valid() or (
+        # An action that carries files (an answer with documents) counts as an upload.
+        form.cleaned_data.get("attachments") and exceeded(request, "upload", form)
+    ):
         # Keep what the user typed and show the errors where they typed it.
         context = _detail_context(request, application, (action, form), ranking)
         if action not in context["actions"]:
@@ -460,13 +466,14 @@ def assign_owner(request, pk):
 
 @login_required
 @require_POST
+@rate_limited
 def document_upload(request, pk):
     """The SME attaches a document; a refusal says why on the page, the nature chosen kept."""
     application = _get_visible(request, pk)
     if not can(request.user, "applications.attach_document", application):
         raise PermissionDenied
     form = DocumentForm(request.POST, request.FILES)
-    if form.is_valid():
+    if form.is_valid() and not exceeded(request, "upload", form):
         try:
             document = services.attach_document(
                 application.pk,
@@ -487,6 +494,7 @@ def document_upload(request, pk):
 
 @login_required
 @require_POST
+@rate_limited
 def message_post(request, pk):
     """A message in the conversation (or a staff note), with its documents. A refusal shows
     on the page, what was typed kept."""
@@ -498,7 +506,10 @@ def message_post(request, pk):
     form = MessageForm(
         request.POST, request.FILES, can_write_note=can_write_note, notes_only=not can_post
     )
-    if form.is_valid():
+    if form.is_valid() and not (
+        # Only a message with documents counts as an upload.
+        form.cleaned_data["attachments"] and exceeded(request, "upload", form)
+    ):
         try:
             message = services.post_message(application.pk, request.user, **form.service_kwargs())
         except DocumentRefused as error:
@@ -521,6 +532,9 @@ def document_download(request, pk, document_pk):
     attachment never sniffed; behind nginx, the transfer is handed over to it."""
     application = _get_visible(request, pk)
     document = get_object_or_404(selectors.documents_for(request.user, application), pk=document_pk)
+    if not document.file:  # its file erased when the application was archived
+        messages.info(request, _("Ce document a été effacé à l'archivage du dossier."))
+        return redirect(application)
     if settings.DOCUMENT_X_ACCEL_PREFIX:
         response = HttpResponse(content_type=document.content_type)
         response["X-Accel-Redirect"] = settings.DOCUMENT_X_ACCEL_PREFIX + document.file.name

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_countries",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_ratelimit",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "corporations",
     "outbox",
     "notifications",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -73,7 +75,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Right after the user is known: a session past its 12 hours goes to the login page.
+    "accounts.middleware.SessionLifetimeMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into its page.
@@ -148,6 +153,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# The email lower-cased: changing its case does not buy more attempts.
+AXES_USERNAME_CALLABLE = "accounts.lockouts.username_of"
 # Behind the TLS proxy, the client's address is the first of X-Forwarded-For.
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
@@ -303,6 +310,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.purge_expired_invitations",
         "schedule": 3600.0,
     },
+    # Personal data kept no longer than the durations below (`privacy.retention`), at night.
+    "privacy-retention": {
+        "task": "privacy.tasks.apply_retention",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }
 
 # --- Cache: rate limits count in it. One process in development; in production, with several
@@ -315,6 +327,20 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Rate limits (accounts.ratelimits): "count/period" per address (anonymous) or per user.
+RATE_LIMITS = {
+    "signup": os.environ.get("PACTE_RATE_SIGNUP", "5/h"),
+    "password_reset": os.environ.get("PACTE_RATE_PASSWORD_RESET", "5/h"),
+    "resend_verification": os.environ.get("PACTE_RATE_RESEND_VERIFICATION", "5/h"),
+    "invitation": os.environ.get("PACTE_RATE_INVITATIONS", "30/h"),
+    "upload": os.environ.get("PACTE_RATE_UPLOADS", "60/h"),
+}
+# django-ratelimit's cache checks: Django's own RedisCache counts with Redis's atomic INCR,
+# though the package does not list it (W001); a per-process LocMemCache (E003) counts right
+# only in a single process, so it is accepted in development, not in production.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+if DEBUG and not CACHE_URL:
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 
 # --- Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -332,6 +358,11 @@ SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+# `check --deploy` warns without "preload" (security.W021), silenced on purpose: browsers'
+# preload lists take a whole registered domain, never a subdomain such as portail.…, and
+# hold every subdomain of it to HTTPS for months even after the header goes. That choice
+# belongs to whoever runs the whole domain (DJANGO_HSTS_PRELOAD=1), not to a default here.
+SILENCED_SYSTEM_CHECKS.append("security.W021")
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Content-Security-Policy (django-csp 4): the portal's own scripts, styles, images and fonts,
 # nothing inline, no frames.
@@ -358,6 +389,26 @@ REVIEW_TARGET_DAYS = int(os.environ.get("PACTE_REVIEW_TARGET_DAYS", "30"))
 # The expected review time told to SMEs comes from the reviews finished in the last 90 days,
 # once there are at least this many (the programme's target until then).
 REVIEW_ESTIMATE_MIN_REVIEWS = int(os.environ.get("PACTE_REVIEW_ESTIMATE_MIN_REVIEWS", "10"))
+
+# --- Personal data (RGPD): how long things are kept, shown on /mes-donnees/conservation/.
+# A draft untouched this many days (about six months) gets one reminder mail...
+DRAFT_REMINDER_DAYS = int(os.environ.get("PACTE_DRAFT_REMINDER_DAYS", "182"))
+# ...and is deleted, with its documents, this many days after the reminder if still untouched.
+DRAFT_DELETION_DAYS = int(os.environ.get("PACTE_DRAFT_DELETION_DAYS", "30"))
+# A closed, rejected or withdrawn application is archived this many days after it ended
+# (three years): its files and free text erased, its history and figures kept.
+CLOSED_RETENTION_DAYS = int(os.environ.get("PACTE_CLOSED_RETENTION_DAYS", "1095"))
+# Login records (django-axes: failed attempts, logins with address and browser) for security
+# investigations, six months.
+LOGIN_RECORD_RETENTION_DAYS = int(os.environ.get("PACTE_LOGIN_RECORD_RETENTION_DAYS", "180"))
+# Notifications (the bell, read or not), one year.
+NOTIFICATION_RETENTION_DAYS = int(os.environ.get("PACTE_NOTIFICATION_RETENTION_DAYS", "365"))
+# The outbox's records of mails queued and sent (task names and ids, never the mails' text).
+MAIL_RECORD_RETENTION_DAYS = int(os.environ.get("PACTE_MAIL_RECORD_RETENTION_DAYS", "90"))
+# Where people write to exercise their rights.
+PRIVACY_CONTACT_EMAIL = os.environ.get(
+    "PACTE_PRIVACY_CONTACT_EMAIL", "donnees-personnelles@pacte-pme.example"
+)
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,7 @@ urlpatterns = [
     path("demandes/", include("applications.urls")),
     path("groupes/", include("corporations.urls")),
     path("notifications/", include("notifications.urls")),
+    path("mes-donnees/", include("privacy.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -11,8 +11,11 @@ to check they see and do nothing of it.
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.core.files.storage import FileSystemStorage
 from django.test import Client, TestCase
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from applications.models import Document
 from pacte.celery import app as celery_app
@@ -26,6 +29,7 @@ from tests.factories import (
     PresenceFactory,
     SponsorBodyFactory,
     StaffMembershipFactory,
+    TOTPDeviceFactory,
     UserFactory,
     make_application_in,
     sector,
@@ -55,6 +59,14 @@ def _celery_eager():
     conf.task_eager_propagates = True
     yield
     conf.task_always_eager, conf.task_eager_propagates = saved
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits count in the cache: each test starts with none used."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 # --- Companies and their users -------------------------------------------------------------
@@ -144,36 +156,46 @@ def other_advisor(other_sponsor_body):
 # --- The association -----------------------------------------------------------------------
 
 
+# Staff and administrators must use two-factor authentication: these personas have their
+# authenticator app, and the test clients' `force_login` passes it (see `TwoFactorClient`).
+
+
 @pytest.fixture
 def staff_user(db):
     """A chargée de mission of the association."""
-    return StaffMembershipFactory(
+    user = StaffMembershipFactory(
         user__email="julie.petit@pacte-pme.example",
         user__first_name="Julie",
         user__last_name="Petit",
     ).user
+    TOTPDeviceFactory(user=user)
+    return user
 
 
 @pytest.fixture
 def staff_colleague(db):
     """A second member of the association's staff."""
-    return StaffMembershipFactory(
+    user = StaffMembershipFactory(
         user__email="hugo.leroy@pacte-pme.example",
         user__first_name="Hugo",
         user__last_name="Leroy",
     ).user
+    TOTPDeviceFactory(user=user)
+    return user
 
 
 @pytest.fixture
 def admin_user(db):
     """A superuser (Django admin); `is_association_staff` holds for it too."""
-    return UserFactory(
+    user = UserFactory(
         email="admin@pacte-pme.example",
         first_name="Alain",
         last_name="Dmin",
         is_staff=True,
         is_superuser=True,
     )
+    TOTPDeviceFactory(user=user)
+    return user
 
 
 @pytest.fixture
@@ -260,7 +282,27 @@ def application_in(company, sme_user, sponsor_body, advisor, staff_user, interlo
     return make
 
 
-class CommittingClient(Client):
+class TwoFactorClient(Client):
+    """The test client, whose `force_login` also passes the second factor of a user who has
+    an authenticator app (django-otp's session key, as `django_otp.login` sets it): tests of
+    other things need not know about two-factor authentication. The real step is tested in
+    tests/accounts/test_two_factor.py, with a plain `django.test.Client`."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is not None:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+
+@pytest.fixture
+def client():
+    return TwoFactorClient()
+
+
+class CommittingClient(TwoFactorClient):
     """A test client whose requests run their after-commit callbacks, as a committed request
     does: the outbox relays the mails it wrote, which the eager tasks send at once."""
 

@@ -8,6 +8,7 @@ its events, endorsements, information requests and matches exist as they would i
 from __future__ import annotations
 
 import factory
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum import luhn
 
 from accounts.models import StaffMembership, User
@@ -70,6 +71,18 @@ class StaffMembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     is_lead = False
+
+
+class TOTPDeviceFactory(factory.django.DjangoModelFactory):
+    """A confirmed authenticator app (two-factor authentication); its code:
+    `accounts.two_factor.current_code(device)`."""
+
+    class Meta:
+        model = TOTPDevice
+
+    user = factory.SubFactory(UserFactory)
+    name = "Téléphone"
+    confirmed = True
 
 
 # --- Companies and applications -------------------------------------------------------------

@@ -23,12 +23,13 @@ def test_login_with_email_redirects_home(client, sme_user):
     assert client.session["_auth_user_id"] == str(sme_user.pk)
 
 
-def test_login_follows_next(client, staff_user):
-    next_url = reverse("accounts:invitation_create")
+def test_login_follows_next(client, sme_user):
+    # With a second factor, the verification page follows it: tests/accounts/test_two_factor.py.
+    next_url = reverse("notifications:list")
 
     response = client.post(
         f"{LOGIN_URL}?next={next_url}",
-        {"username": staff_user.email, "password": TEST_PASSWORD, "next": next_url},
+        {"username": sme_user.email, "password": TEST_PASSWORD, "next": next_url},
     )
 
     assert response.url == next_url

@@ -1,14 +1,17 @@
 """Tests of `manage.py seed_demo`: idempotent, every queue has something, the story holds."""
 
+import re
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.apps import apps
 from django.contrib import admin
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.fr import siren
 
 from accounts.enums import Role
@@ -16,7 +19,7 @@ from accounts.models import User
 from accounts.roles import role_of
 from applications import selectors, services
 from applications.enums import Action, Maturity, State
-from applications.management.commands.seed_demo import DEMO_PASSWORD
+from applications.management.commands.seed_demo import DEMO_PASSWORD, DEMO_TOTP_KEY
 from applications.models import Application, Company, ReminderSettings
 from corporations.enums import MatchStatus
 from corporations.models import HostingOffer, Interlocutor, Match
@@ -125,6 +128,73 @@ def test_seed_demo_accounts_log_in_with_their_role(seeded, client, email, role):
     assert client.session["_auth_user_id"] == str(user.pk)
     assert role_of(user) == role
     assert user.language == "fr"
+
+
+def test_seed_demo_staff_and_admin_have_the_demo_authenticator(seeded):
+    devices = TOTPDevice.objects.order_by("user__email")
+
+    assert [(d.user.email, d.key, d.confirmed) for d in devices] == [
+        ("admin@demo.pacte-pme.fr", DEMO_TOTP_KEY, True),
+        ("instruction2@demo.pacte-pme.fr", DEMO_TOTP_KEY, True),
+        ("instruction@demo.pacte-pme.fr", DEMO_TOTP_KEY, True),
+    ]
+    assert bytes.fromhex(DEMO_TOTP_KEY) == b"DEMO-ONLY pacte 2FA!"
+
+
+def test_seed_demo_says_how_to_get_the_code(seeded):
+    assert (
+        "  .venv/bin/python manage.py demo_totp instruction@demo.pacte-pme.fr  "
+        "(ou admin@demo.pacte-pme.fr)\n"
+    ) in seeded
+    assert "clé de démonstration IRCU2TZNJ5HEYWJAOBQWG5DFEAZEMQJB." in seeded
+
+
+@pytest.mark.parametrize("email", ["instruction@demo.pacte-pme.fr", "admin@demo.pacte-pme.fr"])
+def test_demo_totp_prints_the_code_that_completes_the_login(seeded, settings, email):
+    settings.DEBUG = True
+    client = Client()
+    login = client.post(reverse("accounts:login"), {"username": email, "password": DEMO_PASSWORD})
+    out = StringIO()
+
+    call_command("demo_totp", email, stdout=out)
+
+    code = out.getvalue()
+    assert re.fullmatch(r"\d{6}\n", code)
+    assert login.url.startswith(reverse("accounts:two_factor_verify"))
+    response = client.post(login.url, {"code": code.strip()})
+    assert response.status_code == 302
+    assert client.get(reverse("applications:staff_queue")).status_code == 200
+
+
+def test_demo_totp_refuses_when_debug_is_off(seeded, settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError) as refused:
+        call_command("demo_totp", "instruction@demo.pacte-pme.fr", stdout=StringIO())
+
+    assert str(refused.value) == (
+        "demo_totp sert aux démonstrations : il refuse de s'exécuter quand DEBUG est "
+        "désactivé (DJANGO_DEBUG)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("email", "message"),
+    [
+        ("personne@demo.pacte-pme.fr", "Aucun compte avec l'adresse personne@demo.pacte-pme.fr."),
+        (
+            "pme@demo.pacte-pme.fr",
+            "Le compte pme@demo.pacte-pme.fr n'a pas de double authentification.",
+        ),
+    ],
+)
+def test_demo_totp_says_when_there_is_no_code(seeded, settings, email, message):
+    settings.DEBUG = True
+
+    with pytest.raises(CommandError) as refused:
+        call_command("demo_totp", email, stdout=StringIO())
+
+    assert str(refused.value) == message
 
 
 def test_seed_demo_admin_is_superuser(seeded):

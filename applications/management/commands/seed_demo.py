@@ -8,6 +8,7 @@ are built only on the first run (when Asconit Consultants does not exist yet).
 """
 
 import logging
+from base64 import b32encode
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -19,7 +20,9 @@ from django.db import transaction
 from django.db.models import Count
 from django.test.utils import override_settings
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import two_factor
 from accounts.models import StaffMembership, User
 from applications import audit, clock, services
 from applications.enums import (
@@ -55,6 +58,10 @@ from sponsors.models import Advisor, Endorsement, SponsorBody
 
 # Published on purpose: demo accounts only (bandit B105, ruff S105).
 DEMO_PASSWORD = "pacte-demo-2026"  # noqa: S105  # nosec B105
+# The authenticator key of the demo staff and administrator, who must use two-factor
+# authentication: published on purpose too, it says so ("DEMO-ONLY pacte 2FA!" in hex).
+# `manage.py demo_totp EMAIL` prints its current code.
+DEMO_TOTP_KEY = "44454d4f2d4f4e4c592070616374652032464121"
 ASCONIT_SIREN = "418756235"
 
 CCI_LYON = "CCI Lyon Métropole Saint-Étienne Roanne"
@@ -693,14 +700,26 @@ class Command(BaseCommand):
         )
         return user
 
+    def demo_authenticator(self, user: User) -> None:
+        """Staff and administrators must use two-factor authentication: their demo accounts
+        have it set up already, with the published demo key (also on databases seeded
+        before)."""
+        TOTPDevice.objects.get_or_create(
+            user=user,
+            confirmed=True,
+            defaults={"name": two_factor.TOTP_DEVICE_NAME, "key": DEMO_TOTP_KEY},
+        )
+
     def seed_people(self, bodies, corporations) -> dict[str, User]:
         people = {"admin": self.user(ADMIN_USER, is_staff=True, is_superuser=True)}
+        self.demo_authenticator(people["admin"])
         for person, body_name in ADVISORS:
             people[person.email] = user = self.user(person)
             Advisor.objects.get_or_create(user=user, defaults={"sponsor_body": bodies[body_name]})
         for person, is_lead in STAFF:
             people[person.email] = user = self.user(person)
             StaffMembership.objects.get_or_create(user=user, defaults={"is_lead": is_lead})
+            self.demo_authenticator(user)
         for person, corporation, job_title, countries, codes, capacity in INTERLOCUTORS:
             people[person.email] = user = self.user(person)
             interlocutor, created = Interlocutor.objects.get_or_create(
@@ -1333,5 +1352,17 @@ class Command(BaseCommand):
         self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD})")
         for role, email in accounts:
             self.stdout.write(f"  {role:<{width}}  {email}")
+        self.stdout.write("")
+        self.stdout.write(
+            "Double authentification (équipe Pacte PME et administrateur) : après le mot de "
+            "passe, le code du moment s'obtient avec"
+        )
+        self.stdout.write(
+            f"  .venv/bin/python manage.py demo_totp {STAFF_USER.email}  (ou {ADMIN_USER.email})"
+        )
+        self.stdout.write(
+            "ou dans une application d'authentification, avec la clé de démonstration "
+            f"{b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()}."
+        )
         self.stdout.write("")
         self.stdout.write(f"Portail : {settings.SITE_URL}")

@@ -1,0 +1,103 @@
+"""Middleware of accounts: what a logged-in session must satisfy before the portal serves it
+a page."""
+
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.contrib.messages import constants as message_levels
+from django.contrib.messages.storage import default_storage
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import two_factor
+
+
+class TwoFactorRequiredMiddleware:
+    """Hold a session that owes its second factor at the set-up or verification page.
+
+    Association staff and administrators without a device are sent to set it up; anyone with
+    a device, to give a code. Only the pages needed to do that (or to give up: logout, login,
+    the language) and static files are served meanwhile; that includes /admin/. Installed
+    after django-otp's OTPMiddleware, which tells whether the session is verified.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self._exempt(request.path):
+            step = two_factor.step_due(request)
+            if step is not None:
+                next_url = request.get_full_path() if request.method == "GET" else None
+                return redirect(two_factor.with_next(step, next_url))
+        return self.get_response(request)
+
+    @staticmethod
+    def _exempt(path: str) -> bool:
+        if path.startswith(settings.STATIC_URL):
+            return True
+        return path in {
+            reverse("accounts:two_factor_setup"),
+            reverse("accounts:two_factor_verify"),
+            reverse("accounts:login"),
+            reverse("accounts:logout"),
+            reverse("set_language"),
+        }
+
+
+# --- Absolute lifetime of a session ----------------------------------------------------------
+
+# When the session's user logged in, in seconds since the epoch (JSON-serialisable).
+LOGIN_AT_SESSION_KEY = "accounts_login_at"
+
+
+def record_login_time(sender, request, user, **kwargs):
+    """Receiver of `user_logged_in` (connected in `AccountsConfig.ready`): the lifetime of a
+    session counts from its login. Django's `login` has just given the session a new key."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LOGIN_AT_SESSION_KEY] = timezone.now().timestamp()
+
+
+def session_started_at(request) -> datetime | None:
+    """When the user of this session logged in."""
+    login_at = request.session.get(LOGIN_AT_SESSION_KEY)
+    return None if login_at is None else datetime.fromtimestamp(login_at, tz=UTC)
+
+
+class SessionLifetimeMiddleware:
+    """Log a session out SESSION_MAX_SECONDS after its login, however active it has been.
+
+    The idle timeout is Django's own: with SESSION_SAVE_EVERY_REQUEST, each request pushes the
+    session's expiry SESSION_COOKIE_AGE further, in the database as in the cookie. A session
+    from before this middleware (no login time) starts its clock on first sight. Installed
+    right after AuthenticationMiddleware, so that an expired session goes to the login page
+    before anything else, the two-factor step included.
+    """
+
+    expired_message = _("Votre session a expiré : reconnectez-vous.")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = timezone.now().timestamp()
+            login_at = request.session.setdefault(LOGIN_AT_SESSION_KEY, now)
+            if now - login_at >= settings.SESSION_MAX_SECONDS:
+                return self._expired(request)
+        return self.get_response(request)
+
+    def _expired(self, request):
+        next_url = request.get_full_path() if request.method == "GET" else None
+        logout(request)
+        response = redirect_to_login(next_url) if next_url else redirect(settings.LOGIN_URL)
+        # MessageMiddleware sits further in and never sees this response: store the message
+        # as it would have.
+        storage = default_storage(request)
+        storage.add(message_levels.WARNING, self.expired_message)
+        storage.update(response)
+        return response
