@@ -27,6 +27,7 @@ from accounts.models import User
 from corporations.enums import MatchStatus
 from corporations.models import Match
 from outbox import services as outbox
+from pacte.db import insert_once
 
 from .enums import Milestone, State
 from .models import Application, InformationRequest, Reminder, ReminderSettings
@@ -152,26 +153,13 @@ def _act_on(milestone: Milestone, thresholds: ReminderSettings, now: datetime) -
 
 
 def _insert_once(milestone: Milestone, rows, now: datetime) -> list[Reminder]:
-    """The reminders of `rows` that no other sweep took: in one statement, or one by one when
-    another sweep got some of them first."""
-    reminders = [
-        Reminder(application_id=application_id, milestone=milestone, cycle=cycle, created_at=now)
-        for application_id, cycle in rows
-    ]
-    try:
-        with transaction.atomic():
-            return Reminder.objects.bulk_create(reminders)
-    except IntegrityError:
-        taken = []
-        for reminder in reminders:
-            try:
-                with transaction.atomic():
-                    reminder.save(force_insert=True)
-            except IntegrityError:
-                logger.info("Reminder %s already taken by another sweep", reminder)
-                continue
-            taken.append(reminder)
-        return taken
+    """The reminders of `rows` that no other sweep took."""
+    return insert_once(
+        [
+            Reminder(application_id=pk, milestone=milestone, cycle=cycle, created_at=now)
+            for pk, cycle in rows
+        ]
+    )
 
 
 def _expire(application_id: int, cycle: datetime, now: datetime) -> int:

@@ -26,7 +26,7 @@ from importlib import import_module
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
@@ -38,6 +38,7 @@ from notifications.models import Notification
 from outbox import services as outbox
 from outbox.models import Delivery
 from outbox.models import Message as OutboxMessage
+from pacte.db import insert_once
 
 from .models import DraftReminder
 
@@ -100,23 +101,10 @@ def remind_idle_drafts(now: datetime) -> int:
 
 
 def _insert_once(rows, now: datetime) -> list[DraftReminder]:
-    """The reminders of `rows` no other sweep took: in one statement, or one by one when
-    another sweep got some of them first."""
-    reminders = [DraftReminder(application_id=pk, cycle=cycle, sent_at=now) for pk, cycle in rows]
-    try:
-        with transaction.atomic():
-            return DraftReminder.objects.bulk_create(reminders)
-    except IntegrityError:
-        taken = []
-        for reminder in reminders:
-            try:
-                with transaction.atomic():
-                    reminder.save(force_insert=True)
-            except IntegrityError:
-                logger.info("Draft reminder %s already taken by another sweep", reminder)
-                continue
-            taken.append(reminder)
-        return taken
+    """The reminders of `rows` that no other sweep took."""
+    return insert_once(
+        [DraftReminder(application_id=pk, cycle=cycle, sent_at=now) for pk, cycle in rows]
+    )
 
 
 def delete_abandoned_drafts(now: datetime) -> int:
