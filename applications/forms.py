@@ -548,6 +548,7 @@ class MessageForm(forms.Form):
     def __init__(self, *args, can_write_note: bool = False, notes_only: bool = False, **kwargs):
         kwargs.setdefault("auto_id", "id_message_%s")
         super().__init__(*args, **kwargs)
+        self.notes_only = can_write_note and notes_only
         if not can_write_note:
             del self.fields["internal"]
         elif notes_only:  # the conversation is over; staff still keep notes

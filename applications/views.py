@@ -365,13 +365,10 @@ def _detail_context(
     context["documents"] = selectors.documents_for(user, application).select_related("message")
     if can(user, "applications.attach_document", application):
         context["document_form"] = document_form or DocumentForm()
-    can_post = can(user, "applications.post_message", application)
-    can_write_note = can(user, "applications.write_note", application)
-    if can_post or can_write_note:
-        context["message_form"] = message_form or MessageForm(
-            can_write_note=can_write_note, notes_only=not can_post
-        )
-        context["can_post_message"] = can_post
+    message_form = message_form or _message_form(user, application)
+    if message_form is not None:
+        context["message_form"] = message_form
+        context["can_post_message"] = not message_form.notes_only
     if application.endorsed_at and can(user, "applications.assign_owner", application):
         context["owner_form"] = owner_form or OwnerForm(application=application)
     if application.state == State.DRAFT:
@@ -492,6 +489,16 @@ def document_upload(request, pk):
     return render(request, "applications/application_detail.html", context, status=400)
 
 
+def _message_form(user, application, *args) -> MessageForm | None:
+    """The conversation's form for this user, or None when they may write nothing: staff
+    keep notes once the conversation is over (`notes_only`)."""
+    can_post = can(user, "applications.post_message", application)
+    can_write_note = can(user, "applications.write_note", application)
+    if not (can_post or can_write_note):
+        return None
+    return MessageForm(*args, can_write_note=can_write_note, notes_only=not can_post)
+
+
 @login_required
 @require_POST
 @rate_limited
@@ -499,13 +506,9 @@ def message_post(request, pk):
     """A message in the conversation (or a staff note), with its documents. A refusal shows
     on the page, what was typed kept."""
     application = _get_visible(request, pk)
-    can_post = can(request.user, "applications.post_message", application)
-    can_write_note = can(request.user, "applications.write_note", application)
-    if not (can_post or can_write_note):
+    form = _message_form(request.user, application, request.POST, request.FILES)
+    if form is None:
         raise PermissionDenied
-    form = MessageForm(
-        request.POST, request.FILES, can_write_note=can_write_note, notes_only=not can_post
-    )
     if form.is_valid() and not (
         # Only a message with documents counts as an upload.
         form.cleaned_data["attachments"] and exceeded(request, "upload", form)
