@@ -13,6 +13,7 @@ urlpatterns = [
     path("entreprise/inviter/", views.company_invite, name="company_invite"),
     path("nouvelle/", views.application_create, name="create"),
     path("<int:pk>/", views.application_detail, name="detail"),
+    path("<int:pk>/pdf/", views.application_pdf, name="pdf"),
     path("<int:pk>/modifier/", views.application_edit, name="edit"),
     path("<int:pk>/supprimer/", views.application_delete, name="delete"),
     path("<int:pk>/soumettre/", views.application_submit, name="submit"),
