@@ -51,6 +51,8 @@ can_view = (
 
 rules.add_perm("applications.view_application", can_view)
 rules.add_perm("applications.add_application", has_company)
+# The company's own list of applications (its dashboard) and its export.
+rules.add_perm("applications.view_company_applications", has_company)
 rules.add_perm("applications.change_application", is_company_member & is_draft)
 rules.add_perm("applications.delete_application", is_company_member & is_draft)
 # One permission per workflow action, named after the action.

@@ -10,6 +10,7 @@ class Kind(models.TextChoices):
     MESSAGE = "message", _("Nouveaux messages")
     DOCUMENT = "document", _("Nouveaux documents")
     REMINDER = "reminder", _("Relances et alertes")
+    EXPORT = "export", _("Exports prêts à télécharger")
 
 
 class Delivery(models.TextChoices):
@@ -26,5 +27,7 @@ DEFAULTS = {
     Kind.MESSAGE: Delivery.IMMEDIATE,
     Kind.DOCUMENT: Delivery.DIGEST,
     Kind.REMINDER: Delivery.IMMEDIATE,
+    # The person asked for it and is usually still on "Mes exports", which updates itself.
+    Kind.EXPORT: Delivery.NONE,
 }
 LOCKED = frozenset({Kind.DECISION})

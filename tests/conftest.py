@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from applications.models import Document
 from pacte.celery import app as celery_app
+from reports.models import Export
 from tests.factories import (
     AdvisorFactory,
     ApplicationFactory,
@@ -318,9 +319,13 @@ def committing_client(db):
 
 @pytest.fixture(autouse=True)
 def private_storage(tmp_path):
-    """The applications' documents go to a folder of the test's own, not to var/."""
-    field = Document._meta.get_field("file")
-    saved = field.storage
-    field.storage = FileSystemStorage(location=tmp_path / "private", base_url=None)
+    """The applications' documents and the exports of lists go to a folder of the test's own,
+    not to var/."""
+    fields = [Document._meta.get_field("file"), Export._meta.get_field("file")]
+    saved = [field.storage for field in fields]
+    storage = FileSystemStorage(location=tmp_path / "private", base_url=None)
+    for field in fields:
+        field.storage = storage
     yield tmp_path / "private"
-    field.storage = saved
+    for field, storage in zip(fields, saved, strict=True):
+        field.storage = storage

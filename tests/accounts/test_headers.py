@@ -2,6 +2,7 @@
 template or rendered page, the headers on every page, and HTTPS-only in production."""
 
 import importlib.util
+import json
 import re
 from pathlib import Path
 
@@ -105,16 +106,28 @@ def test_no_template_has_inline_script_or_style():
     assert offences == []
 
 
-def test_templates_do_not_use_htmx():
-    # htmx is vendored but unused: were it loaded, it would inject its indicator <style>
-    # unless `htmx.config.includeIndicatorStyles` is false (a `htmx-config` meta tag).
-    users = [
-        path.relative_to(TEMPLATES_DIR)
-        for path in TEMPLATES_DIR.rglob("*.html")
-        if re.search(r"htmx|\shx-[a-z]+=", path.read_text())
-    ]
+HTMX_CONFIG = re.compile(r"<meta name=\"htmx-config\" content='([^']*)'>")
 
-    assert users == []
+
+def test_templates_that_load_htmx_turn_off_its_inline_styles():
+    # htmx injects its indicator <style> when it loads unless `includeIndicatorStyles` is
+    # false, and runs `hx-on` code and inline scripts unless told not to: a `htmx-config` meta
+    # tag says so next to the script that loads it.
+    loaders = sorted(
+        path
+        for path in TEMPLATES_DIR.rglob("*.html")
+        if "vendor/htmx/htmx.min.js" in path.read_text()
+    )
+    configs = {
+        path.relative_to(TEMPLATES_DIR): [
+            json.loads(config) for config in HTMX_CONFIG.findall(path.read_text())
+        ]
+        for path in loaders
+    }
+    safe = [{"includeIndicatorStyles": False, "allowEval": False, "allowScriptTags": False}]
+
+    assert configs
+    assert configs == {path: safe for path in configs}
 
 
 # --- Rendered pages: crispy-forms, widgets and inline SVG add no inline code either --------------
@@ -141,6 +154,7 @@ PAGES = {
         ("accounts:two_factor", []),
         ("accounts:two_factor_setup", []),
         ("privacy:overview", []),
+        ("reports:export_list", []),
     ],
     "advisor": [
         ("applications:sponsor_queue", []),

@@ -236,6 +236,7 @@ def test_the_preferences_page_shows_each_kind_with_decisions_fixed(client, sme_u
         "message": Delivery.DIGEST,
         "document": Delivery.DIGEST,
         "reminder": Delivery.IMMEDIATE,
+        "export": Delivery.NONE,
     }
     assert form.fields["decision"].disabled
     assert "toujours envoyées tout de suite" in response.content.decode()
@@ -252,6 +253,7 @@ def test_choosing_records_every_kind_but_decisions(client, sme_user):
             "message": "none",
             "document": "immediate",
             "reminder": "digest",
+            "export": "immediate",
         },
     )
 
@@ -262,6 +264,7 @@ def test_choosing_records_every_kind_but_decisions(client, sme_user):
         Kind.MESSAGE: Delivery.NONE,
         Kind.DOCUMENT: Delivery.IMMEDIATE,
         Kind.REMINDER: Delivery.DIGEST,
+        Kind.EXPORT: Delivery.IMMEDIATE,
     }
     assert not Preference.objects.filter(kind=Kind.DECISION).exists()
 
@@ -286,7 +289,13 @@ def test_switching_a_kind_off_drops_what_waited_for_the_digest(client, sme_user)
 
     client.post(
         reverse("notifications:preferences"),
-        {"activity": "immediate", "message": "immediate", "document": "none", "reminder": "none"},
+        {
+            "activity": "immediate",
+            "message": "immediate",
+            "document": "none",
+            "reminder": "none",
+            "export": "none",
+        },
     )
 
     assert Notification.objects.awaiting_digest().count() == 0
@@ -330,6 +339,7 @@ def test_one_click_unsubscribes_from_the_digest_only(csrf_client, sme_user):
         Kind.MESSAGE: Delivery.NONE,
         Kind.DOCUMENT: Delivery.NONE,
         Kind.REMINDER: Delivery.IMMEDIATE,
+        Kind.EXPORT: Delivery.NONE,
     }
     assert Notification.objects.awaiting_digest().count() == 0
 
