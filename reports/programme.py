@@ -1,0 +1,132 @@
+"""What the programme's public pages show: the active member corporations and the countries
+where they operate, the world map of those countries, and the live figures.
+
+Nothing personal ever: corporations' names, sites and presentations, countries, desk counts,
+and the figures' aggregate counts. No interlocutor, user, SME or application is read here.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.cache import cache
+from django.db.models import Prefetch
+from django.utils import timezone
+from django_countries import countries
+from django_countries.fields import Country
+
+from corporations.models import HostingOffer, MemberCorporation, Presence
+
+from . import figures, worldmap
+
+# The live figures are worked out at most this often (seconds).
+HEADLINE_SECONDS = 10 * 60
+
+
+def live_figures(today: date | None = None) -> figures.Headline:
+    """`figures.headline`, cached for ten minutes. Its figures are numbers, the same in every
+    language: the key holds the date only (a new day, new figures)."""
+    today = today or timezone.localdate()
+    return cache.get_or_set(
+        f"reports:headline:{today.isoformat()}",
+        lambda: figures.headline(today),
+        HEADLINE_SECONDS,
+    )
+
+
+# --- The member corporations and their countries ----------------------------------------------
+
+
+@dataclass
+class CorporationEntry:
+    corporation: MemberCorporation
+    countries: list[Country] = field(default_factory=list)  # present or hosting there
+    desks: int = 0  # hosting desks offered, all countries
+    at_cost_desks: int = 0  # of those, offered at cost
+
+    @property
+    def offers_hosting(self) -> bool:
+        return self.desks > 0
+
+
+@dataclass
+class CountryEntry:
+    country: Country
+    corporations: list[MemberCorporation] = field(default_factory=list)
+    desks: int = 0  # hosting desks the corporations offer there
+
+
+@dataclass(frozen=True)
+class MapCountry:
+    d: str
+    title: str
+    present: bool
+
+
+@dataclass(frozen=True)
+class Directory:
+    """The public list of member corporations, the same by country, and the map."""
+
+    corporations: list[CorporationEntry]
+    countries: list[CountryEntry]
+
+    def world_map(self) -> list[MapCountry]:
+        """Every shape of the map, titled in the current language (with the corporations
+        present there), those where a corporation is present marked."""
+        by_code = {entry.country.code: entry for entry in self.countries}
+        shapes = []
+        for shape in worldmap.world_map().shapes:
+            title = countries.name(shape.code) or shape.name
+            entry = by_code.get(shape.code)
+            if entry is not None:
+                title = f"{title} — {', '.join(c.name for c in entry.corporations)}"
+            shapes.append(MapCountry(d=shape.d, title=title, present=entry is not None))
+        return shapes
+
+
+def directory() -> Directory:
+    """The active member corporations (by name), with where each is present or offers desks,
+    and the same by country (in the current language's order of country names): 3 queries."""
+    corporations = (
+        MemberCorporation.objects.filter(is_active=True)
+        .only("name", "slug", "website", "description")
+        .prefetch_related(
+            # No ordering: theirs would join the corporations again; the countries are sorted here.
+            Prefetch(
+                "presences",
+                queryset=Presence.objects.only("corporation_id", "country").order_by(),
+            ),
+            Prefetch(
+                "hosting_offers",
+                queryset=HostingOffer.objects.only(
+                    "corporation_id", "country", "desks", "at_cost"
+                ).order_by(),
+            ),
+        )
+        .order_by("name")
+    )
+    by_country: dict[str, CountryEntry] = {}
+    entries = []
+    for corporation in corporations:
+        entry = CorporationEntry(corporation)
+        codes = {presence.country.code for presence in corporation.presences.all()}
+        for offer in corporation.hosting_offers.all():
+            codes.add(offer.country.code)
+            entry.desks += offer.desks
+            entry.at_cost_desks += offer.desks if offer.at_cost else 0
+            place = by_country.setdefault(offer.country.code, CountryEntry(offer.country))
+            place.desks += offer.desks
+        for code in codes:
+            place = by_country.setdefault(code, CountryEntry(Country(code)))
+            place.corporations.append(corporation)
+        entry.countries = in_name_order(codes)
+        entries.append(entry)
+    return Directory(
+        corporations=entries,
+        countries=[by_country[country.code] for country in in_name_order(by_country)],
+    )
+
+
+def in_name_order(codes) -> list[Country]:
+    """The countries of `codes` in django_countries' order: by name, in the current language."""
+    codes = set(codes)
+    return [Country(country.code) for country in countries if country.code in codes]

@@ -1,0 +1,115 @@
+"""The programme's public pages, open to everyone: the programme explained, and the member
+corporations with the countries where they operate. No personal data (`reports.programme`)."""
+
+from django.conf import settings
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+from applications.enums import State, SupportKind
+
+from .. import programme as reads
+from .. import worldmap
+
+# What each kind of support brings (the programme's own words).
+SUPPORTS = [
+    (
+        SupportKind.ADVICE,
+        "compass",
+        _(
+            "Un grand groupe implanté dans le pays vous éclaire sur sa réglementation, son "
+            "marché, ses décideurs et ses sphères politiques et économiques, et vous aide à "
+            "définir votre stratégie."
+        ),
+    ),
+    (
+        SupportKind.HOSTING,
+        "building",
+        _(
+            "Des locaux à l'étranger pour vos salariés ou vos volontaires internationaux en "
+            "entreprise (VIE). Certains groupes proposent des bureaux à prix coûtant. La demande "
+            "se fait en ligne, ici."
+        ),
+    ),
+    (
+        SupportKind.COMMERCIAL,
+        "people",
+        _(
+            "Des relations commerciales avec les grands groupes présents dans le pays, pour "
+            "prospecter ensemble plutôt que seul."
+        ),
+    ),
+]
+
+# The life of a request, in the workflow's own states (`applications.enums.State`), main path.
+STEPS = [
+    (
+        State.DRAFT,
+        _(
+            "Vous décrivez votre entreprise (SIREN, secteur, taille) et votre projet dans un "
+            "pays cible, avec les appuis que vous demandez."
+        ),
+    ),
+    (
+        State.AWAITING_SPONSOR,
+        _(
+            "Vous adressez la demande à votre CCI ou au comité local des CCE, qui la parraine. "
+            "S'il refuse, la demande vous revient avec son motif."
+        ),
+    ),
+    (
+        State.IN_REVIEW,
+        _(
+            "L'équipe Pacte PME instruit le dossier. Elle peut vous demander des compléments : "
+            "le délai d'instruction s'interrompt jusqu'à votre réponse."
+        ),
+    ),
+    (
+        State.PROPOSED,
+        _(
+            "Le dossier est proposé au correspondant d'un grand groupe qui connaît le pays visé "
+            "et travaille dans un métier cohérent avec le vôtre. S'il décline, l'équipe en "
+            "cherche un autre."
+        ),
+    ),
+    (
+        State.ACCOMPANIED,
+        _("Le correspondant accepte : il vous accompagne dans le pays."),
+    ),
+    (
+        State.CLOSED,
+        _(
+            "L'accompagnement terminé, le dossier est clôturé avec son résultat, et vous "
+            "évaluez l'appui reçu."
+        ),
+    ),
+]
+
+
+@require_safe
+def programme(request):
+    return render(
+        request,
+        "reports/public/programme.html",
+        {
+            "supports": SUPPORTS,
+            "steps": STEPS,
+            "target_days": settings.REVIEW_TARGET_DAYS,
+            "headline": reads.live_figures(),
+        },
+    )
+
+
+@require_safe
+def corporations(request):
+    directory = reads.directory()
+    return render(
+        request,
+        "reports/public/corporations.html",
+        {
+            "corporations": directory.corporations,
+            "countries": directory.countries,
+            "map_view_box": worldmap.world_map().view_box,
+            "map_countries": directory.world_map(),
+        },
+    )
