@@ -73,6 +73,7 @@ format: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) manage.py bench
 	$(PY) manage.py bench_sweep
+	$(PY) manage.py bench_dashboard
 
 clean:
 	rm -rf $(VENV) var .pytest_cache test-artifacts
