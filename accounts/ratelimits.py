@@ -50,6 +50,8 @@ KEYS = {
     "resend_verification": _address,
     "invitation": _user,
     "upload": _user,
+    "pdf": _user,
+    "export": _user,
 }
 
 

@@ -277,6 +277,11 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["state", "endorsed_at"]),
             models.Index(fields=["state", "submitted_at"]),
+            # The dashboards (`reports.figures`): the applications submitted in a period (the
+            # funnel, the breakdowns) and the reviews finished in a period (SMEs accompanied,
+            # review times), over every state.
+            models.Index(fields=["submitted_at"], name="application_submitted_at"),
+            models.Index(fields=["review_stopped_at"], name="application_review_stopped_at"),
             # The sweep finds the running clocks that reach a milestone by their due date.
             models.Index(
                 fields=["review_due_at"],

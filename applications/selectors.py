@@ -1,7 +1,6 @@
 """Reads of applications scoped to the user who asks: what each role may see, and its queues."""
 
 import math
-import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,11 +27,11 @@ from accounts.rules import is_association_staff
 from corporations.enums import MatchStatus
 from corporations.models import Interlocutor, Match
 from notifications.models import Notification
+from reports import figures
 from sponsors.enums import Decision
 from sponsors.models import Endorsement, SponsorBody
 from sponsors.rules import advisor_body_id, is_advisor_of_sponsor
 
-from .clock import DAY
 from .enums import Action, Milestone, State
 from .models import Application, Company, Document, Message, Reminder
 from .notifications import COMPANY, SPONSOR
@@ -207,20 +206,50 @@ def last_declines(application_ids: set[int]) -> dict[int, Endorsement]:
 _MATCH_ACTIONS = {Action.PROPOSE, Action.DECLINE_MATCH}
 
 
-def messages_for(user: User, application: Application) -> QuerySet[Message]:
-    """The conversation as this user may read it: internal notes for the staff only."""
+def _reads_notes(user: User, application: Application, notes: bool) -> bool:
+    """Internal notes are the staff's only; with `notes=False`, nobody's (what leaves the
+    portal, such as the PDF of an application, never carries them)."""
+    return notes and can(user, "applications.view_notes", application)
+
+
+def messages_for(user: User, application: Application, *, notes: bool = True) -> QuerySet[Message]:
+    """The conversation as this user may read it: internal notes for the staff only (and for
+    nobody with `notes=False`)."""
     messages = application.messages.all()
-    if not can(user, "applications.view_notes", application):
+    if not _reads_notes(user, application, notes):
         messages = messages.filter(is_internal=False)
     return messages
 
 
-def documents_for(user: User, application: Application) -> QuerySet[Document]:
-    """The documents this user may download: an internal note's are the staff's only."""
+def documents_for(
+    user: User, application: Application, *, notes: bool = True
+) -> QuerySet[Document]:
+    """The documents this user may download: an internal note's are the staff's only (and
+    nobody's with `notes=False`)."""
     documents = application.documents.all()
-    if not can(user, "applications.view_notes", application):
+    if not _reads_notes(user, application, notes):
         documents = documents.exclude(message__is_internal=True)
     return documents
+
+
+def live_match_visibility(user: User) -> Q:
+    """The proposals or accompaniments under way this user may see named: an accepted one
+    whoever sees the application (as its page shows it), one still awaiting an answer only the
+    staff and the interlocutor it was made to."""
+    visible = Q(status=MatchStatus.ACCEPTED)
+    if is_association_staff(user):
+        return visible | Q(status=MatchStatus.PROPOSED)
+    return visible | Q(status=MatchStatus.PROPOSED, interlocutor__user=user)
+
+
+def live_match_for(user: User, application: Application) -> Match | None:
+    """The proposal or accompaniment under way, as this user may see it (there is at most one:
+    `match_one_live_per_application`)."""
+    return (
+        application.matches.filter(live_match_visibility(user))
+        .select_related("interlocutor__user", "interlocutor__corporation", "hosting_offer")
+        .first()
+    )
 
 
 @dataclass
@@ -235,9 +264,12 @@ class Entry:
     is_first_new: bool = False
 
 
-def timeline(user: User, application: Application, *, since: datetime | None = None) -> list:
+def timeline(
+    user: User, application: Application, *, since: datetime | None = None, notes: bool = True
+) -> list:
     """Everything that happened to the application that this user may see, oldest first;
-    with `since` (their previous visit), what others did after it is marked new."""
+    with `since` (their previous visit), what others did after it is marked new; with
+    `notes=False`, no internal note (nor its documents) even for the staff."""
     # The notes of a proposal and of its refusal: the association's, and the interlocutor's
     # it was made to (not another corporation's, proposed after them).
     staff = is_association_staff(user)
@@ -253,13 +285,15 @@ def timeline(user: User, application: Application, *, since: datetime | None = N
             event.note = ""
         entries.append(Entry(event.created_at, "event", event, event.actor))
     for message in (
-        messages_for(user, application)
+        messages_for(user, application, notes=notes)
         .select_related("author")
         .prefetch_related(Prefetch("attachments", queryset=Document.objects.order_by("pk")))
     ):
         entries.append(Entry(message.created_at, "message", message, message.author))
     for document in (
-        documents_for(user, application).filter(message__isnull=True).select_related("uploaded_by")
+        documents_for(user, application, notes=notes)
+        .filter(message__isnull=True)
+        .select_related("uploaded_by")
     ):
         entries.append(Entry(document.created_at, "document", document, document.uploaded_by))
     for reminder in _reminders_seen_by(user, application):
@@ -318,15 +352,15 @@ class ReviewEstimate:
 
 def expected_review(now: datetime) -> ReviewEstimate:
     """The median and 90th percentile of the reviews finished (accepted or rejected) in the
-    last 90 days, pauses excluded; the programme's one month until there are enough."""
-    since = now - timedelta(days=REVIEW_ESTIMATE_WINDOW_DAYS)
-    rows = (
-        Application.objects.filter(review_stopped_at__gte=since, endorsed_at__isnull=False)
-        .exclude(state=State.WITHDRAWN)
-        .values_list("endorsed_at", "review_stopped_at", "review_paused_for")
+    last 90 days, pauses excluded, as the dashboards count them; the programme's one month
+    until there are enough."""
+    stats = figures.review_stats(
+        Application.objects.filter(
+            review_stopped_at__gte=now - timedelta(days=REVIEW_ESTIMATE_WINDOW_DAYS),
+            endorsed_at__isnull=False,
+            state__in=figures.DECIDED_STATES,
+        )
     )
-    days = sorted((stopped - endorsed - paused) / DAY for endorsed, stopped, paused in rows)
-    if len(days) < settings.REVIEW_ESTIMATE_MIN_REVIEWS:
+    if stats.reviews < settings.REVIEW_ESTIMATE_MIN_REVIEWS:
         return ReviewEstimate(settings.REVIEW_TARGET_DAYS, settings.REVIEW_TARGET_DAYS, 0)
-    p90 = days[math.ceil(0.9 * len(days)) - 1]  # nearest rank
-    return ReviewEstimate(math.ceil(statistics.median(days)), math.ceil(p90), len(days))
+    return ReviewEstimate(math.ceil(stats.median_days), math.ceil(stats.p90_days), stats.reviews)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts import services as account_services
 from accounts.enums import Role
@@ -21,13 +21,15 @@ from accounts.forms import ColleagueInvitationForm
 from accounts.models import Invitation
 from accounts.permissions import can, rule_required
 from accounts.ratelimits import exceeded, rate_limited
+from accounts.ratelimits import message as rate_message
 from accounts.roles import role_of
 from corporations import m49
 from corporations.enums import MatchStatus
 from corporations.selectors import ranking_for
+from reports import programme
 from sponsors.enums import Decision
 
-from . import clock, selectors, services
+from . import clock, lists, selectors, services
 from .enums import Action, State
 from .forms import (
     ACTION_FORMS,
@@ -36,7 +38,6 @@ from .forms import (
     DocumentForm,
     MessageForm,
     OwnerForm,
-    StaffQueueFilterForm,
     SubmitForm,
 )
 from .models import Application
@@ -56,7 +57,7 @@ def home(request):
         return redirect(ROLE_HOME[role])
     if request.user.is_authenticated:
         return redirect("applications:company_create")
-    return render(request, "home.html")
+    return render(request, "home.html", {"headline": programme.live_figures()})
 
 
 # --- The company -------------------------------------------------------------------------
@@ -143,7 +144,9 @@ def dashboard(request):
     company = selectors.company_of(request.user)
     if company is None:
         return redirect("home")
-    applications = list(selectors.with_news(selectors.company_applications(company), request.user))
+    applications = list(
+        selectors.with_news(lists.company_applications(request.user, request.GET), request.user)
+    )
     declined = selectors.last_declines({a.pk for a in applications if a.state == State.DRAFT})
     for application in applications:
         application.last_decline = declined.get(application.pk)
@@ -458,6 +461,28 @@ def assign_owner(request, pk):
     return redirect(application)
 
 
+@login_required
+@require_GET
+def application_pdf(request, pk):
+    """The application as a PDF, as this user sees its page but never with internal notes:
+    to whoever may see it (404 for anyone else), as an attachment never sniffed."""
+    application = _get_visible(request, pk)
+    if exceeded(request, "pdf"):
+        messages.error(request, rate_message("pdf"))
+        return redirect(application)
+    # Imported here: WeasyPrint loads Pango, which the rest of the portal does not need.
+    from . import pdf
+
+    response = HttpResponse(
+        pdf.render_application(request.user, application), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{application.reference}.pdf"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 # --- Documents --------------------------------------------------------------------------
 
 
@@ -582,8 +607,8 @@ def _page(request, queryset):
 @login_required
 @rule_required("sponsors.view_sponsor_queue")
 def sponsor_queue(request):
-    show_all = request.GET.get("tous") == "1"
-    queue = selectors.sponsor_queue(request.user, pending_only=not show_all)
+    show_all = lists.sponsor_shows_all(request.GET)
+    queue = lists.sponsor_queue(request.user, request.GET)
     applications = _page(request, selectors.with_news(queue, request.user))
     body = request.user.advisor_membership.sponsor_body
     return render(
@@ -596,10 +621,8 @@ def sponsor_queue(request):
 @login_required
 @rule_required("accounts.view_staff_queue")
 def staff_queue(request):
-    countries = selectors.staff_queue_countries()
-    form = StaffQueueFilterForm(request.GET or None, countries=countries)
-    filters = form.cleaned_data if form.is_valid() else {}
-    queue = selectors.staff_queue(request.user, filters)
+    form = lists.staff_queue_form(request.GET)
+    queue = lists.staff_queue(request.user, request.GET, form=form)
     applications = _page(request, selectors.with_news(queue, request.user))
     counts = (
         Application.objects.filter(state__in=State.with_association())

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "outbox",
     "notifications",
     "privacy",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -315,6 +316,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.apply_retention",
         "schedule": crontab(hour=3, minute=0),
     },
+    # Exports of lists of applications older than EXPORT_RETENTION_DAYS: rows and files.
+    "purge-exports": {
+        "task": "reports.tasks.purge_exports",
+        "schedule": 3600.0,
+    },
 }
 
 # --- Cache: rate limits count in it. One process in development; in production, with several
@@ -334,6 +340,10 @@ RATE_LIMITS = {
     "resend_verification": os.environ.get("PACTE_RATE_RESEND_VERIFICATION", "5/h"),
     "invitation": os.environ.get("PACTE_RATE_INVITATIONS", "30/h"),
     "upload": os.environ.get("PACTE_RATE_UPLOADS", "60/h"),
+    # Files the portal builds on demand: a PDF costs a fraction of a second of CPU, a
+    # background export a worker's minutes.
+    "pdf": os.environ.get("PACTE_RATE_PDF", "60/h"),
+    "export": os.environ.get("PACTE_RATE_EXPORTS", "20/h"),
 }
 # django-ratelimit's cache checks: Django's own RedisCache counts with Redis's atomic INCR,
 # though the package does not list it (W001); a per-process LocMemCache (E003) counts right
@@ -405,6 +415,11 @@ LOGIN_RECORD_RETENTION_DAYS = int(os.environ.get("PACTE_LOGIN_RECORD_RETENTION_D
 NOTIFICATION_RETENTION_DAYS = int(os.environ.get("PACTE_NOTIFICATION_RETENTION_DAYS", "365"))
 # The outbox's records of mails queued and sent (task names and ids, never the mails' text).
 MAIL_RECORD_RETENTION_DAYS = int(os.environ.get("PACTE_MAIL_RECORD_RETENTION_DAYS", "90"))
+# Exports of lists of applications (reports.exports): up to this many rows, the file is sent at
+# once; beyond, a Celery task builds it and the person downloads it from "Mes exports"...
+EXPORT_INLINE_MAX_ROWS = int(os.environ.get("PACTE_EXPORT_INLINE_MAX_ROWS", "2000"))
+# ...where it stays this many days (it holds personal data), then the row and file are deleted.
+EXPORT_RETENTION_DAYS = int(os.environ.get("PACTE_EXPORT_RETENTION_DAYS", "7"))
 # Where people write to exercise their rights.
 PRIVACY_CONTACT_EMAIL = os.environ.get(
     "PACTE_PRIVACY_CONTACT_EMAIL", "donnees-personnelles@pacte-pme.example"
@@ -415,4 +430,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # WeasyPrint tells each step of each PDF (applications/pdf.py) at INFO; its warnings and
+    # errors (a refused URL, bad CSS) still show.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

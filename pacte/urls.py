@@ -12,6 +12,7 @@ urlpatterns = [
     path("groupes/", include("corporations.urls")),
     path("notifications/", include("notifications.urls")),
     path("mes-donnees/", include("privacy.urls")),
+    path("", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

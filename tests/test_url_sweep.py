@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -37,6 +38,8 @@ from corporations.models import Interlocutor
 from notifications import services as inbox
 from notifications.enums import Kind
 from notifications.models import Notification
+from reports.enums import ExportFormat, ExportSource, ExportStatus
+from reports.models import Export
 from tests.applications.test_conversation import pdf
 from tests.conftest import TwoFactorClient
 from tests.factories import ApplicationFactory, UserFactory, make_application_in
@@ -207,6 +210,22 @@ class World:
             ),
         )
 
+    def export(self, side: str):
+        """A ready export of the side's SME owner: theirs alone, staff included."""
+
+        def make():
+            export = Export.objects.create(
+                user=self.owner(side),
+                source=ExportSource.DASHBOARD,
+                format=ExportFormat.CSV,
+                status=ExportStatus.READY,
+                rows=0,
+            )
+            export.file.save("export.csv", ContentFile(b"\xef\xbb\xbfR\xc3\xa9f\xc3\xa9rence\r\n"))
+            return export
+
+        return self._once(("export", side), make)
+
     def corporation(self, side: str):
         """Alstom (A) or EDF (B), whose interlocutor keeps its presences and offers."""
         interlocutor = self.persona("interlocutor" if side == "A" else "other_interlocutor")
@@ -249,6 +268,11 @@ def application_of(kind: str = "proposed"):
     return lambda w, side: {"pk": getattr(w, kind)(side).pk}
 
 
+def export_as(format: str = "csv"):
+    """The URL's arguments of a list's export: the file's format."""
+    return lambda w, side: {"format": format}
+
+
 # --- The matrix ------------------------------------------------------------------------------
 
 SKIPPED = {
@@ -274,6 +298,8 @@ PUBLIC = {
     "notifications:unsubscribe": "the digest's link (signed), opened from a mail client (RFC 8058)",
     "set_language": "choosing the language, before logging in too",
     "privacy:retention": "what the portal keeps and for how long, to read before signing up",
+    "reports:programme": "the programme explained, with its live figures (counts only)",
+    "reports:corporations": "the member corporations and their countries (no person named)",
 }
 
 ACCESS: dict[str, Access] = {
@@ -366,6 +392,12 @@ ACCESS: dict[str, Access] = {
         kwargs=application_of(),
         names_object=True,
     ),
+    # The PDF of the application: to whoever sees its page.
+    "applications:pdf": Access(
+        get=everyone(200, other_sme_user=404, other_advisor=404, other_interlocutor=404),
+        kwargs=application_of(),
+        names_object=True,
+    ),
     "applications:edit": Access(
         get=everyone(404, sme_user=200), kwargs=application_of("draft"), names_object=True
     ),
@@ -422,6 +454,16 @@ ACCESS: dict[str, Access] = {
         kwargs=lambda w, side: {"slug": w.corporation(side).slug},
         names_object=True,
     ),
+    # --- Figures: staff the programme's, an advisor their body's, a coordinator their
+    # corporation's (the dashboard sends a coordinator there; a plain interlocutor gets a 403).
+    "reports:dashboard": Access(
+        get=everyone(403, staff_user=200, admin_user=200, advisor=200, other_advisor=200)
+    ),
+    "reports:corporation": Access(
+        get=everyone(404, interlocutor=200, staff_user=200, admin_user=200),
+        kwargs=lambda w, side: {"slug": w.corporation(side).slug},
+        names_object=True,
+    ),
     # --- Notifications (each person's own)
     "notifications:list": Access(get=everyone(200)),
     "notifications:preferences": Access(get=everyone(200)),
@@ -439,6 +481,29 @@ ACCESS: dict[str, Access] = {
     # applications under way may not); the deletion itself is a POST with the password.
     "privacy:delete_account": Access(get=everyone(200)),
     "privacy:retention": Access(get=everyone(200, anonymous=200)),
+    # --- The programme's public pages
+    "reports:programme": Access(get=everyone(200, anonymous=200)),
+    "reports:corporations": Access(get=everyone(200, anonymous=200)),
+    # --- Exports of lists of applications: each list's with the rule of its page (a short
+    # list is sent at once); "Mes exports" is each person's own, a file its owner's only.
+    "reports:export_list": Access(get=everyone(200)),
+    "reports:export_download": Access(
+        get=everyone(404, sme_user=200),
+        kwargs=lambda w, side: {"pk": w.export(side).pk},
+        names_object=True,
+    ),
+    "reports:export_dashboard": Access(
+        get=everyone(403, sme_user=200, other_sme_user=200), kwargs=export_as()
+    ),
+    "reports:export_sponsor_queue": Access(
+        get=everyone(403, advisor=200, other_advisor=200), kwargs=export_as()
+    ),
+    "reports:export_staff_queue": Access(
+        get=everyone(403, staff_user=200, admin_user=200), kwargs=export_as()
+    ),
+    "reports:export_interlocutor_queue": Access(
+        get=everyone(403, interlocutor=200, other_interlocutor=200), kwargs=export_as()
+    ),
     # --- Django's admin
     "admin:index": Access(
         get=everyone(ADMIN_LOGIN, anonymous=ADMIN_LOGIN, admin_user=200),

@@ -60,6 +60,8 @@ def test_the_default_rates(settings):
         "resend_verification": "5/h",
         "invitation": "30/h",
         "upload": "60/h",
+        "pdf": "60/h",
+        "export": "20/h",
     }
 
 
@@ -419,3 +421,36 @@ def test_uploads_are_counted_per_user(client, sme_user, company, application_in)
 
     assert response.status_code == 302
     assert Document.objects.count() == 3
+
+
+# --- Files built on demand, per user ---------------------------------------------------------
+
+
+def test_pdfs_over_the_rate_are_refused_on_the_page(client, advisor, application_in, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "pdf": "2/h"}
+    application = application_in(State.PROPOSED)
+    url = reverse("applications:pdf", args=[application.pk])
+    client.force_login(advisor)
+    assert [client.get(url).status_code for _ in range(2)] == [200, 200]
+
+    response = client.get(url, follow=True)
+
+    assert response.redirect_chain == [(application.get_absolute_url(), 302)]
+    assert LIMITED in response.content.decode()
+
+
+def test_background_exports_over_the_rate_queue_nothing(client, staff_user, settings):
+    from reports.models import Export
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "export": "2/h"}
+    client.force_login(staff_user)
+    for state in ("in_review", "proposed"):
+        client.post(reverse("reports:export_staff_queue", args=["csv"]) + f"?state={state}")
+
+    response = client.post(
+        reverse("reports:export_staff_queue", args=["xlsx"]) + "?state=accompanied", follow=True
+    )
+
+    assert response.redirect_chain == [(reverse("reports:export_list"), 302)]
+    assert LIMITED in response.content.decode()
+    assert Export.objects.count() == 2

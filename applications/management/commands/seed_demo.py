@@ -53,6 +53,7 @@ from corporations.models import (
 )
 from notifications.models import Notification
 from pacte.celery import app as celery_app
+from reports.models import Goal
 from sponsors.enums import SponsorKind
 from sponsors.models import Advisor, Endorsement, SponsorBody
 
@@ -645,11 +646,19 @@ class Command(BaseCommand):
         corporations = self.seed_corporations()
         bodies = self.seed_sponsor_bodies()
         people = self.seed_people(bodies, corporations)
+        self.seed_goals()
         first_run = not Company.objects.filter(siren=ASCONIT_SIREN).exists()
         companies = self.seed_companies(people)
         if not first_run:
             return 0
         return self.seed_applications(people, companies, bodies)
+
+    def seed_goals(self) -> None:
+        """The programme's goals: 65 SMEs in its first ten months, 100 the year after; the
+        demo asks 100 of this year and 65 of the last."""
+        year = timezone.localdate().year
+        for goal_year, smes in ((year - 1, 65), (year, 100)):
+            Goal.objects.get_or_create(year=goal_year, defaults={"smes_accompanied": smes})
 
     def seed_corporations(self) -> dict[str, MemberCorporation]:
         corporations = {}
