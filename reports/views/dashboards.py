@@ -29,7 +29,7 @@ CHART_ROWS = 10
 
 
 def month_label(month) -> str:
-    return date_format(month, "M Y")
+    return date_format(month, "F Y")
 
 
 @login_required

@@ -61,12 +61,12 @@ def test_staff_dashboard_shows_the_programme_figures(history, today):
     assert "Chiffres du programme" in page
     # 3 SMEs of a goal of 100; the table beside the chart holds the same months.
     assert re.search(r'data-testid="card-accompanied".*?3 <span[^>]*>/ 100</span>', page, re.S)
-    assert row(response, "table-accompanied", "Jan 2026") == ["2", "2"]
-    assert row(response, "table-accompanied", "Fév 2026") == ["1", "3"]
+    assert row(response, "table-accompanied", "janvier 2026") == ["2", "2"]
+    assert row(response, "table-accompanied", "février 2026") == ["1", "3"]
     assert chart(response, "accompanied")["datasets"][0]["data"] == [2, 1, 0]
     assert chart(response, "accompanied")["datasets"][2]["data"] == [100, 100, 100]
     # Review times (days, French decimals), by month and over the period.
-    assert row(response, "table-reviews", "Jan 2026") == ["2", "17,5", "17,5", "21,1", "100 %"]
+    assert row(response, "table-reviews", "janvier 2026") == ["2", "17,5", "17,5", "21,1", "100 %"]
     assert row(response, "table-reviews", "Période") == ["5", "25", "22", "36", "80 %"]
     assert chart(response, "reviews")["datasets"][1]["data"] == [17.5, 30.0, None]
     # The funnel, where applications wait and where they left.
@@ -155,8 +155,8 @@ def test_english(history, today):
 
     page = response.content.decode()
     assert '<h1 class="h3">Programme figures</h1>' in page
-    assert row(response, "table-accompanied", "Jan 2026") == ["2", "2"]
-    assert row(response, "table-reviews", "Jan 2026")[1] == "17.5"
+    assert row(response, "table-accompanied", "January 2026") == ["2", "2"]
+    assert row(response, "table-reviews", "January 2026")[1] == "17.5"
     assert row(response, "table-countries", "Vietnam")[0] == "5"
 
 
@@ -214,7 +214,7 @@ def test_corporation_dashboard(history, today):
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert row(response, "table-proposals", "Jan 2026") == ["2", "2"]
+    assert row(response, "table-proposals", "janvier 2026") == ["2", "2"]
     assert row(response, "table-followed", "PME a")[:2] == [
         "Hanoi, Viêt Nam",
         interlocutor.user.get_full_name(),
