@@ -123,118 +123,101 @@ def corporation_dashboard(request, slug):
 # --- The charts' data ------------------------------------------------------------------------
 
 
+def chart(kind: str, labels, *datasets: dict, **options) -> dict:
+    """What `static/js/charts.js` draws: a `kind` ("bar", "line"), the labels of its axis,
+    its datasets ({"label", "data", and "type": "line" or "dashed": True if so}) and its
+    options (`indexAxis="y"` for horizontal bars, `stacked`, `unit`)."""
+    labels = [str(label) for label in labels]
+    return {"type": kind, "labels": labels, "datasets": list(datasets)} | options
+
+
+def series(label, data, **options) -> dict:
+    return {"label": str(label), "data": list(data)} | options
+
+
 def accompanied_chart(accompanied: figures.Accompanied) -> dict:
+    months = accompanied.by_month
     datasets = [
-        {
-            "label": _("PME accompagnées dans le mois"),
-            "data": [row.count for row in accompanied.by_month],
-        },
-        {
-            "label": _("Cumul sur la période"),
-            "data": accompanied.cumulative,
-            "type": "line",
-        },
+        series(_("PME accompagnées dans le mois"), (row.count for row in months)),
+        series(_("Cumul sur la période"), accompanied.cumulative, type="line"),
     ]
     if accompanied.goal:
-        datasets.append(
-            {
-                "label": _("Objectif %(year)s") % {"year": accompanied.year},
-                "data": [accompanied.goal] * len(accompanied.by_month),
-                "type": "line",
-                "dashed": True,
-            }
-        )
-    return {
-        "type": "bar",
-        "labels": [month_label(row.month) for row in accompanied.by_month],
-        "datasets": datasets,
-    }
+        label = _("Objectif %(year)s") % {"year": accompanied.year}
+        datasets.append(series(label, [accompanied.goal] * len(months), type="line", dashed=True))
+    return chart("bar", (month_label(row.month) for row in months), *datasets)
 
 
 def review_chart(reviews: figures.ReviewTimes) -> dict:
-    def series(name):
-        return [getattr(stats, name) for _month, stats in reviews.by_month]
+    def of(name):
+        return (getattr(stats, name) for _month, stats in reviews.by_month)
 
-    return {
-        "type": "line",
-        "unit": _("jours"),
-        "labels": [month_label(month) for month, _stats in reviews.by_month],
-        "datasets": [
-            {"label": _("Moyenne"), "data": series("mean_days")},
-            {"label": _("Médiane"), "data": series("median_days")},
-            {"label": _("9 sur 10 en moins de"), "data": series("p90_days")},
-            {
-                "label": _("Objectif (%(days)s jours)") % {"days": reviews.target_days},
-                "data": [reviews.target_days] * len(reviews.by_month),
-                "dashed": True,
-            },
-        ],
-    }
+    target = _("Objectif (%(days)s jours)") % {"days": reviews.target_days}
+    return chart(
+        "line",
+        (month_label(month) for month, _stats in reviews.by_month),
+        series(_("Moyenne"), of("mean_days")),
+        series(_("Médiane"), of("median_days")),
+        series(_("9 sur 10 en moins de"), of("p90_days")),
+        series(target, [reviews.target_days] * len(reviews.by_month), dashed=True),
+        unit=_("jours"),
+    )
 
 
 def funnel_chart(stages: list[figures.Stage]) -> dict:
-    return {
-        "type": "bar",
-        "indexAxis": "y",
-        "labels": [str(stage.label) for stage in stages],
-        "datasets": [{"label": _("Demandes"), "data": [stage.reached for stage in stages]}],
-    }
+    return chart(
+        "bar",
+        (stage.label for stage in stages),
+        series(_("Demandes"), (stage.reached for stage in stages)),
+        indexAxis="y",
+    )
 
 
-def breakdown_chart(rows: list) -> dict:
+def breakdown_chart(rows: list[figures.Breakdown]) -> dict:
     shown = rows[:CHART_ROWS]
-    return {
-        "type": "bar",
-        "indexAxis": "y",
-        "labels": [row.label for row in shown],
-        "datasets": [
-            {"label": _("Soumises"), "data": [row.submitted for row in shown]},
-            {"label": _("Accompagnées"), "data": [row.accompanied for row in shown]},
-        ],
-    }
+    return chart(
+        "bar",
+        (row.label for row in shown),
+        series(_("Soumises"), (row.submitted for row in shown)),
+        series(_("Accompagnées"), (row.accompanied for row in shown)),
+        indexAxis="y",
+    )
 
 
 def corporation_chart(rows: list[figures.CorporationRow]) -> dict:
     shown = rows[:CHART_ROWS]
-    return {
-        "type": "bar",
-        "indexAxis": "y",
-        "labels": [row.name for row in shown],
-        "datasets": [
-            {"label": _("Proposées"), "data": [row.proposed for row in shown]},
-            {"label": _("Acceptées"), "data": [row.accepted for row in shown]},
-        ],
-    }
+    return chart(
+        "bar",
+        (row.name for row in shown),
+        series(_("Proposées"), (row.proposed for row in shown)),
+        series(_("Acceptées"), (row.accepted for row in shown)),
+        indexAxis="y",
+    )
 
 
 def ratings_chart(ratings: figures.Ratings) -> dict:
-    return {
-        "type": "bar",
-        "labels": [f"{score} ★" for score, _n in ratings.by_score],
-        "datasets": [{"label": _("Évaluations"), "data": [n for _score, n in ratings.by_score]}],
-    }
+    return chart(
+        "bar",
+        (f"{score} ★" for score, _n in ratings.by_score),
+        series(_("Évaluations"), (n for _score, n in ratings.by_score)),
+    )
 
 
 def proposals_chart(result: figures.CorporationFigures) -> dict:
-    return {
-        "type": "bar",
-        "labels": [month_label(month) for month, _n, _a in result.by_month],
-        "datasets": [
-            {"label": _("Propositions reçues"), "data": [n for _m, n, _a in result.by_month]},
-            {"label": _("Acceptées"), "data": [a for _m, _n, a in result.by_month]},
-        ],
-    }
+    return chart(
+        "bar",
+        (month_label(month) for month, _n, _a in result.by_month),
+        series(_("Propositions reçues"), (n for _m, n, _a in result.by_month)),
+        series(_("Acceptées"), (a for _m, _n, a in result.by_month)),
+    )
 
 
 def occupancy_chart(result: figures.CorporationFigures) -> dict:
     offers = result.offers
-    return {
-        "type": "bar",
-        "indexAxis": "y",
-        "stacked": True,
-        "labels": [f"{offer.city} ({offer.country.code})" for offer in offers],
-        "datasets": [
-            {"label": _("Postes occupés"), "data": [offer.reserved_desks for offer in offers]},
-            {"label": _("Postes libres"), "data": [offer.free_desks for offer in offers]},
-        ],
-    }
+    return chart(
+        "bar",
+        (f"{offer.city} ({offer.country.code})" for offer in offers),
+        series(_("Postes occupés"), (offer.reserved_desks for offer in offers)),
+        series(_("Postes libres"), (offer.free_desks for offer in offers)),
+        indexAxis="y",
+        stacked=True,
+    )
