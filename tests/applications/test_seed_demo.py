@@ -19,11 +19,13 @@ from accounts.models import User
 from accounts.roles import role_of
 from applications import selectors, services
 from applications.enums import Action, Maturity, State
-from applications.management.commands.seed_demo import DEMO_PASSWORD, DEMO_TOTP_KEY
+from applications.management.commands.seed_demo import DEMO_PASSWORD, DEMO_TOTP_KEY, HISTORY
 from applications.models import Application, Company, ReminderSettings
 from corporations.enums import MatchStatus
 from corporations.models import HostingOffer, Interlocutor, Match
 from corporations.selectors import ranking_for
+from notifications.models import Notification
+from reports.models import Goal
 
 pytestmark = pytest.mark.django_db
 
@@ -81,13 +83,34 @@ def test_seed_demo_puts_applications_in_every_state(seeded):
         State.AWAITING_INFORMATION: 1,
         State.PROPOSED: 2,
         State.ACCOMPANIED: 2,
-        State.CLOSED: 1,
-        State.REJECTED: 1,
+        State.CLOSED: 18,  # 17 of them from the past months (HISTORY)
+        State.REJECTED: 4,  # 3 of them from the past months
         State.WITHDRAWN: 1,
     }
-    closed = Application.objects.get(state=State.CLOSED)
+    closed = Application.objects.get(
+        state=State.CLOSED, company__legal_name="Mécaprécis", target_country="MA"
+    )
     assert closed.rating == 5
     assert closed.outcome != ""
+
+
+def test_seed_demo_past_months_give_the_figures_their_history(seeded):
+    """Each past application's review took the days HISTORY says, its pause aside; the goals
+    of this year and the last are set; none of their notifications is left in a bell."""
+    past = Application.objects.filter(
+        state__in=[State.CLOSED, State.REJECTED], review_stopped_at__isnull=False
+    ).exclude(company__legal_name__in=["Mécaprécis", "Datalyse"], target_country__in=["MA", "US"])
+    reviews = sorted(
+        round((a.review_stopped_at - a.endorsed_at - a.review_paused_for) / timedelta(days=1))
+        for a in past
+    )
+    assert reviews == sorted(review for *_, review, _paused, _result in HISTORY)
+    assert sorted(a.review_paused_for.days for a in past if a.review_paused_for) == sorted(
+        paused for *_, paused, _result in HISTORY if paused
+    )
+    year = timezone.localdate().year
+    assert dict(Goal.objects.values_list("year", "smes_accompanied")) == {year - 1: 65, year: 100}
+    assert not Notification.objects.filter(application__in=past).exists()
 
 
 def test_seed_demo_asconit_application_is_a_draft_ready_to_submit(seeded):
@@ -222,9 +245,13 @@ def test_seed_demo_fills_each_queue(seeded):
     interlocutor = User.objects.get(email="correspondant@demo.pacte-pme.fr")
 
     assert selectors.sponsor_queue(advisor, pending_only=True).count() == 2
-    assert selectors.sponsor_queue(advisor, pending_only=False).count() == 4
+    # 4 current, and 5 of the past months (HISTORY's every fourth went to this CCI).
+    assert selectors.sponsor_queue(advisor, pending_only=False).count() == 9
     assert selectors.interlocutor_proposals(interlocutor).count() == 2
-    assert selectors.interlocutor_followed(interlocutor).count() == 1
+    # 1 under way, and the 6 of the past months accompanied by Alstom in Vietnam (closed).
+    followed = selectors.interlocutor_followed(interlocutor)
+    assert followed.count() == 7
+    assert followed.filter(application__state=State.ACCOMPANIED).count() == 1
     ages = sorted(
         application.days_since_endorsement for application in selectors.staff_queue(staff)
     )

@@ -567,6 +567,38 @@ def demo_pdf(name: str, title: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, body, content_type="application/pdf")
 
 
+# The programme's past months (`Command.seed_history`): the SME, the target, the corporation
+# that accompanied it, the days ago of the endorsement, the review's days (pauses excluded),
+# the days paused waiting for the SME's answer, and (outcome, the SME's rating), or None for
+# a rejection.
+HISTORY = [
+    ("depolia", "VN", "Hanoi", "alstom", 318, 24, 0, (Outcome.BUSINESS, 5)),
+    ("pyrene", "MA", "Casablanca", "renault", 305, 31, 6, (Outcome.ESTABLISHED, 4)),
+    ("forez", "CN", "Shanghai", "edf", 290, 27, 0, (Outcome.BUSINESS, 4)),
+    ("hydrelis", "VN", "Hanoi", "alstom", 276, 19, 0, (Outcome.ESTABLISHED, 5)),
+    ("delcourt", "MA", "Tanger", "renault", 262, 35, 10, (Outcome.POSTPONED, 3)),
+    ("rhone", "VN", "Hô Chi Minh-Ville", "schneider", 250, 22, 0, (Outcome.BUSINESS, 4)),
+    ("solenvie", "CN", "Pékin", "edf", 236, 29, 0, (Outcome.ESTABLISHED, 4)),
+    ("mecaprecis", "VN", "Hanoi", "alstom", 222, 26, 5, (Outcome.BUSINESS, 5)),
+    ("datalyse", "CN", "Shanghai", "edf", 208, 40, 0, None),
+    ("depolia", "MA", "Casablanca", "renault", 196, 28, 0, (Outcome.BUSINESS, 4)),
+    ("pyrene", "VN", "Hanoi", "alstom", 182, 17, 0, (Outcome.ESTABLISHED, 5)),
+    ("forez", "VN", "Hô Chi Minh-Ville", "schneider", 170, 33, 0, (Outcome.BUSINESS, 3)),
+    ("hydrelis", "CN", "Pékin", "edf", 158, 25, 7, (Outcome.ABANDONED, 2)),
+    ("delcourt", "VN", "Hanoi", "alstom", 146, 21, 0, (Outcome.BUSINESS, 5)),
+    ("rhone", "MA", "Casablanca", "renault", 134, 30, 0, None),
+    ("solenvie", "MA", "Tanger", "renault", 124, 23, 0, (Outcome.ESTABLISHED, 4)),
+    ("mecaprecis", "CN", "Shanghai", "edf", 112, 27, 4, (Outcome.BUSINESS, 4)),
+    ("datalyse", "VN", "Hanoi", "alstom", 102, 36, 0, (Outcome.BUSINESS, 4)),
+    ("depolia", "CN", "Pékin", "edf", 95, 18, 0, (Outcome.ESTABLISHED, 5)),
+    ("pyrene", "MA", "Casablanca", "renault", 90, 32, 0, None),
+]
+HISTORY_DESCRIPTION = (
+    "Nous voulons rencontrer les donneurs d'ordre présents dans le pays et comprendre ses "
+    "règles d'accès au marché avant d'y envoyer un VIE."
+)
+
+
 class Story:
     """One demo application walked through the workflow services, each step `days_ago` days back.
 
@@ -635,12 +667,19 @@ class Command(BaseCommand):
             conf.task_always_eager = eager
             for logger, level in zip(chatty, levels, strict=True):
                 logger.setLevel(level)
+        self.forget_history_notifications()
         if options["verbosity"] > 0:
             self.report(created_applications)
 
     # --- Seeding ---------------------------------------------------------------------------
 
+    def forget_history_notifications(self) -> None:
+        """The notifications of the past months' applications, made after the commit (the
+        outbox relays their tasks then): the demo's bells hold only what is current."""
+        Notification.objects.filter(application__in=self.history).delete()
+
     def seed(self) -> int:
+        self.history: list[int] = []
         self._password_hash = None
         self.sectors = {sector.code: sector for sector in Sector.objects.all()}
         corporations = self.seed_corporations()
@@ -797,7 +836,11 @@ class Command(BaseCommand):
         def interlocutor(user: User) -> Interlocutor:
             return Interlocutor.objects.get(user=user)
 
-        stories = []
+        # The past months first: each is closed, so the interlocutors' capacity is free again
+        # for the accompaniments under way below.
+        stories = self.seed_history(
+            now, member, advisor_of, staff, staff2, interlocutor, companies, bodies
+        )
 
         # Asconit Consultants, Vietnam: the draft the demo journey starts from.
         stories.append(
@@ -1332,6 +1375,83 @@ class Command(BaseCommand):
         )
 
         return len(stories)
+
+    def seed_history(self, now, member, advisor_of, staff, staff2, interlocutor, companies, bodies):
+        """The programme's past months, for the figures: applications accompanied, closed and
+        rated, or rejected, with reviews of about a month (some paused for the SME's answer).
+        What they told people then is long gone: their notifications are deleted once made
+        (`forget_history_notifications`)."""
+        people = {
+            "alstom": User.objects.get(email=INTERLOCUTOR_USER.email),
+            "schneider": User.objects.get(email=demo("correspondant2")),
+            "edf": User.objects.get(email=demo("correspondant3")),
+            "renault": User.objects.get(email=demo("correspondant5")),
+        }
+        sponsors = [CCI_LYON, CCI_PARIS, CCI_HDF, CCE_OCCITANIE]
+        stories = []
+        for number, (
+            key,
+            country,
+            city,
+            corporation,
+            endorsed,
+            review,
+            paused,
+            result,
+        ) in enumerate(HISTORY):
+            accepted = endorsed - review - paused  # days ago the review ended
+            story = (
+                Story(
+                    now,
+                    endorsed + 5,
+                    member(key),
+                    companies[key],
+                    target_country=country,
+                    target_city=city,
+                    wants_advice=True,
+                    wants_commercial=number % 2 == 0,
+                    maturity=Maturity.PROSPECTING,
+                    description=HISTORY_DESCRIPTION,
+                )
+                .then(
+                    endorsed + 3,
+                    services.submit,
+                    member(key),
+                    sponsor_body=bodies[sponsors[number % 4]],
+                )
+                .then(endorsed, services.endorse, advisor_of(sponsors[number % 4]))
+            )
+            reviewer = staff if number % 3 else staff2
+            if paused:
+                story.then(
+                    endorsed - 3,
+                    services.request_information,
+                    reviewer,
+                    question="Quel budget consacrez-vous à ce pays la première année ?",
+                ).then(
+                    endorsed - 3 - paused,
+                    services.answer_information,
+                    member(key),
+                    answer="Environ 120 000 €, dont un VIE.",
+                )
+            if result is None:
+                story.then(
+                    accepted,
+                    services.reject,
+                    reviewer,
+                    reason="Le projet relève d'abord d'un premier diagnostic export.",
+                )
+            else:
+                outcome, rating = result
+                someone = people[corporation]
+                story.then(
+                    accepted + 2, services.propose, reviewer, interlocutor=interlocutor(someone)
+                ).then(accepted, services.accept_match, someone).then(
+                    accepted - 45, services.close, reviewer, outcome=outcome, note="Bilan fait."
+                ).then(accepted - 46, services.rate, member(key), rating=rating)
+            stories.append(story)
+        self.history = [story.application.pk for story in stories]
+        return stories
 
     # --- Output ----------------------------------------------------------------------------
 
