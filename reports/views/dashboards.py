@@ -172,26 +172,26 @@ def funnel_chart(stages: list[figures.Stage]) -> dict:
     )
 
 
-def breakdown_chart(rows: list[figures.Breakdown]) -> dict:
+def top_chart(rows: list, label: str, *bars: tuple[str, str]) -> dict:
+    """Horizontal bars for the first rows of a breakdown: each row's `label` attribute, and a
+    bar per (title, attribute) of `bars`."""
     shown = rows[:CHART_ROWS]
     return chart(
         "bar",
-        (row.label for row in shown),
-        series(_("Soumises"), (row.submitted for row in shown)),
-        series(_("Accompagnées"), (row.accompanied for row in shown)),
+        (getattr(row, label) for row in shown),
+        *(series(title, (getattr(row, name) for row in shown)) for title, name in bars),
         indexAxis="y",
+    )
+
+
+def breakdown_chart(rows: list[figures.Breakdown]) -> dict:
+    return top_chart(
+        rows, "label", (_("Soumises"), "submitted"), (_("Accompagnées"), "accompanied")
     )
 
 
 def corporation_chart(rows: list[figures.CorporationRow]) -> dict:
-    shown = rows[:CHART_ROWS]
-    return chart(
-        "bar",
-        (row.name for row in shown),
-        series(_("Proposées"), (row.proposed for row in shown)),
-        series(_("Acceptées"), (row.accepted for row in shown)),
-        indexAxis="y",
-    )
+    return top_chart(rows, "name", (_("Proposées"), "proposed"), (_("Acceptées"), "accepted"))
 
 
 def ratings_chart(ratings: figures.Ratings) -> dict:

@@ -73,6 +73,12 @@ def test_staff_dashboard_shows_the_programme_figures(history, today):
     assert row(response, "table-funnel", "Parrainées") == ["7", "77,8 %", "2", "2", "2"]
     assert chart(response, "funnel")["datasets"][0]["data"] == [9, 7, 3, 3, 2]
     assert row(response, "table-countries", "Viêt Nam") == ["5", "4", "2", "40 %"]
+    assert chart(response, "countries")["labels"] == ["Viêt Nam", "Maroc", "Brésil"]
+    assert chart(response, "countries")["datasets"][1]["data"] == [2, 0, 1]
+    assert chart(response, "corporations")["datasets"][0] == {
+        "label": "Proposées",
+        "data": [2, 1],
+    }
     assert row(response, "table-sponsor_bodies", "CCI Hauts-de-France") == ["6", "5", "2", "33 %"]
     assert row(response, "table-corporations", "Schneider Electric") == ["2", "2", "0", "100 %"]
     assert row(response, "table-ratings", "Moyenne") == ["4,5"]
