@@ -99,6 +99,7 @@ def retention(request):
             "login_lockout_minutes": _minutes(settings.AXES_COOLOFF_TIME),
             "notification_days": settings.NOTIFICATION_RETENTION_DAYS,
             "mail_record_days": settings.MAIL_RECORD_RETENTION_DAYS,
+            "export_days": settings.EXPORT_RETENTION_DAYS,
             "session_idle_minutes": settings.SESSION_IDLE_SECONDS // 60,
             "session_max_hours": settings.SESSION_MAX_SECONDS // 3600,
             "invitation_days": settings.INVITATION_MAX_AGE_DAYS,

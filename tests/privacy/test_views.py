@@ -31,6 +31,7 @@ def test_the_retention_page_states_the_default_durations(client):
         "La trace de chaque envoi (sa nature, la demande ou la personne concernée, sa date) est "
         "gardée 90 jours.",
         "Une invitation non acceptée est supprimée au bout de 14 jours",
+        "7 jours après la demande d'export, puis supprimés.",
         'href="mailto:donnees-personnelles@pacte-pme.example"',
     ):
         assert text in page, text
@@ -43,6 +44,7 @@ def test_the_retention_page_reads_the_settings(client, settings):
     settings.LOGIN_RECORD_RETENTION_DAYS = 30
     settings.NOTIFICATION_RETENTION_DAYS = 60
     settings.MAIL_RECORD_RETENTION_DAYS = 7
+    settings.EXPORT_RETENTION_DAYS = 3
     settings.PRIVACY_CONTACT_EMAIL = "dpo@example.org"
 
     page = client.get(RETENTION_URL).content.decode()
@@ -54,6 +56,7 @@ def test_the_retention_page_reads_the_settings(client, settings):
         "<td>30 jours.</td>",
         "60 jours, lues ou non",
         "gardée 7 jours.",
+        "3 jours après la demande d'export",
         'href="mailto:dpo@example.org"',
     ):
         assert text in page, text
