@@ -70,7 +70,7 @@ def pdf_context(user: User, application: Application) -> dict:
     return {
         "application": application,
         "generated_at": timezone.now(),
-        "viewer_name": user.get_full_name() or user.email,
+        "viewer_name": str(user),  # the name, or the address
         "endorsements": list(application.endorsements.select_related("advisor", "sponsor_body")),
         "information_requests": list(
             application.information_requests.prefetch_related(

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -29,7 +29,7 @@ from corporations.selectors import ranking_for
 from reports import programme
 from sponsors.enums import Decision
 
-from . import clock, lists, selectors, services
+from . import clock, documents, lists, selectors, services
 from .enums import Action, State
 from .forms import (
     ACTION_FORMS,
@@ -563,19 +563,7 @@ def document_download(request, pk, document_pk):
     if not document.file:  # its file erased when the application was archived
         messages.info(request, _("Ce document a été effacé à l'archivage du dossier."))
         return redirect(application)
-    if settings.DOCUMENT_X_ACCEL_PREFIX:
-        response = HttpResponse(content_type=document.content_type)
-        response["X-Accel-Redirect"] = settings.DOCUMENT_X_ACCEL_PREFIX + document.file.name
-        response["Content-Disposition"] = content_disposition_header(True, document.name)
-    else:
-        response = FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=document.name,
-            content_type=document.content_type,
-        )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return documents.download(document.file, name=document.name, content_type=document.content_type)
 
 
 SUCCESS_MESSAGES = {

@@ -124,8 +124,7 @@ class Column:
 
 
 def _owner(application: Application, clock: Clock | None) -> str:
-    owner = application.owner
-    return _person(owner.first_name, owner.last_name, owner.email) if owner else ""
+    return str(application.owner) if application.owner else ""  # the name, or the address
 
 
 def _interlocutor(application: Application, clock: Clock | None) -> str:

@@ -64,6 +64,11 @@ def paris() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
+def next_month(first_day: date) -> date:
+    """The first day of the month after the one starting on `first_day`."""
+    return (first_day + timedelta(days=32)).replace(day=1)
+
+
 # --- What the figures cover --------------------------------------------------------------------
 
 
@@ -84,7 +89,7 @@ class Period:
 
     @classmethod
     def month(cls, first_day: date) -> "Period":
-        return cls(first_day, (first_day + timedelta(days=32)).replace(day=1) - DAY)
+        return cls(first_day, next_month(first_day) - DAY)
 
     @property
     def lower(self) -> datetime:
@@ -104,7 +109,7 @@ class Period:
         months, month = [], self.start.replace(day=1)
         while month <= self.end:
             months.append(month)
-            month = (month + timedelta(days=32)).replace(day=1)
+            month = next_month(month)
         return months
 
 

@@ -18,7 +18,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import (
     FileResponse,
     Http404,
-    HttpResponse,
     HttpResponseBadRequest,
     QueryDict,
     StreamingHttpResponse,
@@ -34,6 +33,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.permissions import can
 from accounts.ratelimits import exceeded
 from accounts.ratelimits import message as rate_message
+from applications import documents
 
 from .. import exports, services
 from ..enums import ExportFormat, ExportSource, ExportStatus
@@ -97,16 +97,14 @@ def _file_now(request, source, format, applications):
     """The file, written as the response goes (CSV) or first in a temporary file (XLSX, a
     zip that is written whole at the end)."""
     name = exports.download_name(format, timezone.localdate())
-    data = exports.rows(applications, request.user)
     if format == ExportFormat.CSV:
         response = StreamingHttpResponse(
-            exports.csv_lines(exports.headers(), data),
+            exports.csv_lines(exports.headers(), exports.rows(applications, request.user)),
             content_type=exports.CONTENT_TYPES[ExportFormat.CSV],
         )
     else:
         file = tempfile.TemporaryFile()
-        title = str(ExportSource(source).label)
-        exports.write_xlsx(exports.headers(), data, file, title=title)
+        exports.write(format, source, applications, request.user, file)
         file.seek(0)
         response = FileResponse(file, content_type=exports.CONTENT_TYPES[ExportFormat.XLSX])
     response["Content-Disposition"] = content_disposition_header(True, name)
@@ -149,13 +147,5 @@ def export_download(request, pk):
         raise Http404
     name = exports.download_name(export.format, timezone.localdate(export.created_at))
     content_type = exports.CONTENT_TYPES[ExportFormat(export.format)]
-    if settings.DOCUMENT_X_ACCEL_PREFIX:  # the same private storage as the documents
-        response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = settings.DOCUMENT_X_ACCEL_PREFIX + export.file.name
-        response["Content-Disposition"] = content_disposition_header(True, name)
-    else:
-        response = FileResponse(
-            export.file.open("rb"), as_attachment=True, filename=name, content_type=content_type
-        )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    # The same private storage as the documents, and the same way out of it.
+    return documents.download(export.file, name=name, content_type=content_type)

@@ -271,7 +271,7 @@ class Programme:
         self.staff()
         bodies = self.sponsor_bodies()
         corporations = self.corporations()
-        users = self.interlocutor_users()
+        users = self.users("correspondant", self.sizes.interlocutors)
         self.offers(corporations)
         companies = self.companies(bodies)
         plans = [self.plan(i, companies) for i in range(self.sizes.applications)]
@@ -292,16 +292,7 @@ class Programme:
         return [self.rng.paretovariate(1.5) for _ in range(n)]
 
     def staff(self) -> None:
-        unusable = make_password(None)
-        people = User.objects.bulk_create(
-            User(
-                email=f"equipe-{self.tag}-{i}@bench.invalid",
-                first_name=self.rng.choice(FIRST_NAMES),
-                last_name=self.rng.choice(LAST_NAMES),
-                password=unusable,
-            )
-            for i in range(self.sizes.staff)
-        )
+        people = self.users("equipe", self.sizes.staff)
         StaffMembership.objects.bulk_create(StaffMembership(user=user) for user in people)
         self.owners = people
         self.user = people[0]  # the one whose dashboard is timed: with an authenticator app
@@ -332,17 +323,18 @@ class Programme:
             for i in range(self.sizes.corporations)
         )
 
-    def interlocutor_users(self) -> list[User]:
+    def users(self, role: str, count: int) -> list[User]:
+        """`count` people who cannot log in (no usable password), with plausible names."""
         unusable = make_password(None)
         return User.objects.bulk_create(
             [
                 User(
-                    email=f"correspondant-{self.tag}-{i}@bench.invalid",
+                    email=f"{role}-{self.tag}-{i}@bench.invalid",
                     first_name=self.rng.choice(FIRST_NAMES),
                     last_name=self.rng.choice(LAST_NAMES),
                     password=unusable,
                 )
-                for i in range(self.sizes.interlocutors)
+                for i in range(count)
             ],
             batch_size=BATCH,
         )
