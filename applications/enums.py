@@ -65,6 +65,9 @@ class Action(models.TextChoices):
     ASSIGN_OWNER = "assign_owner", pgettext_lazy("action", "Confier l'instruction")
     # The portal's own move: a proposal left unanswered goes back to the association.
     EXPIRE_MATCH = "expire_match", pgettext_lazy("action", "Proposition expirée")
+    # Not a move: an administrator corrected what the SME wrote (`services.correct_by_admin`);
+    # the event keeps the change in the chain and the history.
+    ADMIN_CHANGE = "admin_change", pgettext_lazy("action", "Correction par un administrateur")
 
 
 class Milestone(models.TextChoices):

@@ -5,13 +5,15 @@ saves the new state, records an event (who, when, from, to, why) and, once the t
 committed, queues the mails to the people concerned.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -565,6 +567,90 @@ def rate(application_id: int, actor: User, *, rating: int, comment: str = "") ->
     ).update(ratings_sum=F("ratings_sum") + rating, ratings_count=F("ratings_count") + 1)
     _record(application, Action.RATE, actor, from_state=application.state, note=comment)
     return application
+
+
+# --- Corrections by an administrator -----------------------------------------------------
+
+# What an administrator may still correct on an application in Django's admin: what the SME
+# wrote to describe its project, which no step of the workflow reads to decide anything (a
+# typo in the city, a description pasted wrong, hosting details told by phone). Everything
+# else is the workflow's and read-only there: the company and the sponsor body (who may see
+# the application), the state, the dates and the review clock, the outcome and the rating,
+# the owner (`assign_owner`), the archive date, the audit head; and also what was asked (the
+# target country and the kinds of support: what the sponsor endorsed and staff matched on)
+# and who created the draft (the actor of its first event). A field added to the model is
+# read-only until it is listed here.
+ADMIN_EDITABLE_FIELDS = (
+    "target_city",
+    "maturity",
+    "description",
+    "hosting_desks",
+    "hosting_vie_count",
+    "hosting_start_date",
+    "hosting_budget",
+)
+
+
+def can_correct(user: User) -> bool:
+    """Corrections are the administrators' (superusers'), not every admin user's."""
+    return user.is_active and user.is_staff and user.is_superuser
+
+
+@transaction.atomic
+def correct_by_admin(
+    application_id: int, actor: User, *, changes: dict[str, object]
+) -> ApplicationEvent | None:
+    """An administrator corrects some of `ADMIN_EDITABLE_FIELDS`: saved under the row's lock,
+    with one event in the chain saying who changed what, from what, to what (the state does
+    not move). Returns the event, or None when nothing actually changed."""
+    application = _lock(application_id)
+    if not can_correct(actor):
+        raise WorkflowError(_("Vous n'avez pas le droit de faire cette action sur ce dossier."))
+    refused = sorted(set(changes) - set(ADMIN_EDITABLE_FIELDS))
+    if refused:
+        raise WorkflowError(
+            _("Ces champs ne changent que par le parcours du dossier : %(fields)s.")
+            % {"fields": ", ".join(refused)}
+        )
+    changed, lines = [], []
+    for name in ADMIN_EDITABLE_FIELDS:  # always in the same order in the note
+        if name not in changes or getattr(application, name) == changes[name]:
+            continue
+        field = Application._meta.get_field(name)
+        old, new = getattr(application, name), changes[name]
+        lines.append(
+            _("%(field)s : %(old)s → %(new)s")
+            % {
+                "field": capfirst(field.verbose_name),
+                "old": _shown(field, old),
+                "new": _shown(field, new),
+            }
+        )
+        setattr(application, name, new)
+        changed.append(name)
+    if not changed:
+        return None
+    application.updated_at = timezone.now()
+    application.save(update_fields=[*changed, "updated_at"])
+    return _record(
+        application,
+        Action.ADMIN_CHANGE,
+        actor,
+        from_state=application.state,
+        note="\n".join(lines),
+    )
+
+
+def _shown(field, value) -> str:
+    """A value as the application's page reads it: a choice by its label, a date localised,
+    nothing as a dash."""
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
 
 
 def _require(text: str, message: str) -> None:
