@@ -63,6 +63,12 @@ class UserAdmin(BaseUserAdmin):
     ]
     readonly_fields = ["last_login", "date_joined"]
 
+    def has_delete_permission(self, request, obj=None):
+        # A user's row is named by the events of the applications' chains (which deleting it
+        # would empty, breaking `verify_audit`), by endorsements and proposals. An account is
+        # deactivated here, or closed by `privacy.services.delete_account`, which anonymises it.
+        return False
+
 
 @admin.register(StaffMembership)
 class StaffMembershipAdmin(admin.ModelAdmin):

@@ -1,7 +1,8 @@
 """Admin of applications: NAF sectors, companies (SMEs) and their portage applications.
 
 An application's state only moves through the workflow services (which record who, when and
-why), so the admin shows the state and the history but never edits them.
+why), so the admin shows the state and the history but never edits them, and deletes none of
+the records the workflow writes (applications, events, reminders).
 """
 
 from django.contrib import admin
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sponsors.models import Endorsement
 
+from . import services
 from .models import (
     Application,
     ApplicationEvent,
@@ -46,6 +48,14 @@ class CompanyAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at"]
     inlines = [CompanyMembershipInline]
 
+    def has_delete_permission(self, request, obj=None):
+        # Its applications would go with it (and their events, endorsements, proposals). An SME
+        # leaves by deleting its accounts (`privacy.services.delete_account`), which keeps its
+        # submitted applications.
+        if obj is not None and obj.applications.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 class ReadOnlyInline(admin.TabularInline):
     """Records written by the workflow: shown in their application, never edited by hand."""
@@ -81,6 +91,11 @@ class MessageInline(ReadOnlyInline):
 
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
+    """What the workflow owns is read-only; what an administrator may correct is
+    `services.ADMIN_EDITABLE_FIELDS`, saved by `services.correct_by_admin` with an event in the
+    chain. Nothing is deleted here: the SME deletes its own drafts, the retention sweep the
+    abandoned ones."""
+
     list_display = [
         "reference",
         "company",
@@ -94,19 +109,11 @@ class ApplicationAdmin(admin.ModelAdmin):
     search_fields = ["company__legal_name", "company__siren", "target_city"]
     list_select_related = ["company", "sponsor_body"]
     date_hierarchy = "submitted_at"
-    autocomplete_fields = ["company", "created_by", "sponsor_body"]
-    readonly_fields = [
-        "reference",
-        "state",
-        "created_at",
-        "updated_at",
-        "state_changed_at",
-        "submitted_at",
-        "endorsed_at",
-        "closed_at",
-    ]
     fieldsets = [
-        (None, {"fields": ["reference", "company", "created_by", "state", "sponsor_body"]}),
+        (
+            None,
+            {"fields": ["reference", "company", "created_by", "state", "sponsor_body", "owner"]},
+        ),
         (
             _("Projet"),
             {
@@ -143,6 +150,19 @@ class ApplicationAdmin(admin.ModelAdmin):
                     "submitted_at",
                     "endorsed_at",
                     "closed_at",
+                    "archived_at",
+                ]
+            },
+        ),
+        (
+            _("Instruction"),
+            {
+                "fields": [
+                    "review_due_at",
+                    "review_paused_at",
+                    "review_paused_for",
+                    "review_stopped_at",
+                    "audit_head",
                 ]
             },
         ),
@@ -153,8 +173,54 @@ class ApplicationAdmin(admin.ModelAdmin):
     def reference(self, application):
         return application.reference
 
+    def get_readonly_fields(self, request, obj=None):
+        # Computed from the one list of what may change: any other field, present or to come,
+        # is read-only.
+        editable = set(services.ADMIN_EDITABLE_FIELDS)
+        fields = Application._meta.concrete_fields
+        return [
+            "reference",
+            *(f.name for f in fields if not f.primary_key and f.name not in editable),
+        ]
+
     def has_add_permission(self, request):
         # An application starts in the portal (create_draft), which writes its first event.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # An archived application's free text was erased on purpose: nobody writes it back.
+        if obj is not None and obj.archived_at is not None:
+            return False
+        return services.can_correct(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would take its events, endorsements and proposals with it.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # Not `obj.save()`: the service writes only the listed fields, under the row's lock,
+        # and records who changed what in the chain.
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        services.correct_by_admin(obj.pk, request.user, changes=changes)
+
+
+@admin.register(ApplicationEvent)
+class ApplicationEventAdmin(admin.ModelAdmin):
+    """The chain of events, for reading: rows are only ever added, by the services."""
+
+    list_display = ["application", "action", "from_state", "to_state", "actor", "created_at"]
+    list_filter = ["action"]
+    search_fields = ["application__company__legal_name", "actor__email", "note"]
+    list_select_related = ["application__company", "actor"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -182,4 +248,7 @@ class ReminderAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

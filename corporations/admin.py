@@ -116,7 +116,8 @@ class HostingOfferAdmin(admin.ModelAdmin):
 
 @admin.register(Match)
 class MatchAdmin(admin.ModelAdmin):
-    """Read only: proposals, acceptances and declines go through the workflow services."""
+    """Read only, never deleted: proposals, acceptances and declines go through the workflow
+    services, and the events of the chain name the proposal they are about."""
 
     list_display = ["application", "interlocutor", "status", "created_at", "decided_at"]
     list_filter = ["status", "interlocutor__corporation"]
@@ -137,4 +138,7 @@ class MatchAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

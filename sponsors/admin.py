@@ -22,7 +22,8 @@ class SponsorBodyAdmin(admin.ModelAdmin):
 
 @admin.register(Endorsement)
 class EndorsementAdmin(admin.ModelAdmin):
-    """Read only: an endorsement is a decision taken in the portal, recorded with its event."""
+    """Read only, never deleted: an endorsement is a decision taken in the portal, recorded with
+    its event."""
 
     list_display = ["application", "sponsor_body", "advisor", "decision", "created_at"]
     list_filter = ["decision", "sponsor_body"]
@@ -34,4 +35,7 @@ class EndorsementAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
