@@ -156,12 +156,15 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 # The email lower-cased: changing its case does not buy more attempts.
 AXES_USERNAME_CALLABLE = "accounts.lockouts.username_of"
-# Behind the TLS proxy, the client's address is the first of X-Forwarded-For.
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    if env_bool("DJANGO_BEHIND_TLS_PROXY", False)
-    else ["REMOTE_ADDR"]
-)
+# The client's address, for axes (lockouts, login records) and the rate limits alike
+# (accounts.addresses): behind the TLS load balancer, the entry of X-Forwarded-For appended
+# by the last of TRUSTED_PROXY_COUNT proxies (1: the balancer alone; 2: a CDN, then the
+# balancer); otherwise REMOTE_ADDR, and X-Forwarded-For is ignored.
+BEHIND_TLS_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY", False)
+TRUSTED_PROXY_COUNT = int(os.environ.get("PACTE_TRUSTED_PROXY_COUNT", "1"))
+if TRUSTED_PROXY_COUNT < 1:
+    raise ImproperlyConfigured("PACTE_TRUSTED_PROXY_COUNT must be at least 1.")
+AXES_CLIENT_IP_CALLABLE = "accounts.addresses.client_address"
 # Two-factor authentication (django-otp): the issuer shown in authenticator apps.
 OTP_TOTP_ISSUER = "Pacte PME international"
 # Sessions: a new id at login (Django's own), closed after 2 hours without a request and
