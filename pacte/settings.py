@@ -165,6 +165,19 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("PACTE_TRUSTED_PROXY_COUNT", "1"))
 if TRUSTED_PROXY_COUNT < 1:
     raise ImproperlyConfigured("PACTE_TRUSTED_PROXY_COUNT must be at least 1.")
 AXES_CLIENT_IP_CALLABLE = "accounts.addresses.client_address"
+# Every failure recorded (with its address), the login records that password spraying is
+# counted in: a ceiling per account across addresses (accounts.spraying). From this many
+# failures within the window, the owner is mailed once, and each further attempt from a
+# browser that never logged in to the account waits a delay since the last failure, doubling
+# from one minute up to the maximum.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("PACTE_LOGIN_ACCOUNT_FAILURE_LIMIT", "10"))
+LOGIN_ACCOUNT_WINDOW = timedelta(
+    hours=int(os.environ.get("PACTE_LOGIN_ACCOUNT_WINDOW_HOURS", "24"))
+)
+LOGIN_ACCOUNT_MAX_DELAY = timedelta(
+    minutes=int(os.environ.get("PACTE_LOGIN_ACCOUNT_MAX_DELAY_MINUTES", "15"))
+)
 # Two-factor authentication (django-otp): the issuer shown in authenticator apps.
 OTP_TOTP_ISSUER = "Pacte PME international"
 # Sessions: a new id at login (Django's own), closed after 2 hours without a request and
