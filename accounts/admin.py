@@ -5,7 +5,12 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .forms import AdminLoginForm
 from .models import Invitation, StaffMembership, User
+
+# The admin's login page refuses, as the portal's does, the attempts on an account slowed
+# down for password spraying: otherwise it would be the way round.
+admin.site.login_form = AdminLoginForm
 
 
 class UserCreationForm(auth_forms.AdminUserCreationForm):

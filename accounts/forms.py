@@ -2,6 +2,7 @@
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +11,7 @@ from corporations.models import MemberCorporation
 from outbox import services as outbox
 from sponsors.models import SponsorBody
 
-from . import services
+from . import services, spraying
 from .enums import Role
 from .models import Invitation, User
 
@@ -73,7 +74,27 @@ class SignupForm(auth_forms.SetPasswordMixin, forms.ModelForm):
         self.validate_password_for_user(self.instance)
 
 
-class LoginForm(auth_forms.AuthenticationForm):
+class SlowedLogin:
+    """A login form that refuses an attempt on an account slowed down for password spraying
+    (accounts.spraying) before the password is checked: no guess is answered during the wait,
+    and the refusal is not counted as a failure. `request.limited` makes it a 429
+    (accounts.ratelimits.rate_limited)."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        if isinstance(username, str) and username.strip() and self.request is not None:
+            remaining = spraying.wait(self.request, username)
+            if remaining is not None:
+                self.request.limited = True
+                raise ValidationError(spraying.message(remaining), code="slowed")
+        return super().clean()
+
+
+class AdminLoginForm(SlowedLogin, AdminAuthenticationForm):
+    """The admin's login page (`admin.site.login_form`): slowed down like the portal's."""
+
+
+class LoginForm(SlowedLogin, auth_forms.AuthenticationForm):
     """Login with the email address; says why an inactive account may not log in."""
 
     username = forms.EmailField(

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db.models import Max, Sum
 from django.utils import timezone
 
+from . import spraying
+
 logger = logging.getLogger(__name__)
 
 
@@ -61,8 +63,11 @@ def current(now: datetime | None = None) -> list[Lockout]:
 
 def unlock(*, username: str, ip_address: str, by) -> int:
     """Forget the failures of this username from this address (every browser); returns how
-    many attempt rows went, 0 if the lockout had already ended or been lifted."""
+    many attempt rows went, 0 if the lockout had already ended or been lifted. Staff who lift
+    a lockout let the person in: the account's slowdown (accounts.spraying) ends too."""
     count, _ = AccessAttempt.objects.filter(username=username, ip_address=ip_address).delete()
+    if count:
+        spraying.forget(username)
     if count:
         # For a later investigation: the account concerned and who lifted its lockout.
         logger.warning("A login lockout of %s was lifted by user %s.", username, by.pk)
@@ -72,8 +77,9 @@ def unlock(*, username: str, ip_address: str, by) -> int:
 def forget_failures_of(user) -> int:
     """After a new password chosen through the reset link: whoever holds the mailbox is the
     account's owner, so the lockouts of the username end, from every address (the lockout page
-    offers this way out)."""
+    offers this way out), and so does the slowdown of the account (accounts.spraying)."""
     count, _ = AccessAttempt.objects.filter(username__iexact=user.email).delete()
+    spraying.forget(user.email)
     return count
 
 

@@ -17,13 +17,14 @@ import re
 from datetime import timedelta
 from functools import wraps
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
+
+from .addresses import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -33,21 +34,16 @@ PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 RATE = re.compile(r"^(\d+)/(\d*)([smhd]?)$")
 
 
-def _address(request) -> str:
-    # The client's address as django-axes reads it (behind the TLS proxy too), so that both
-    # count the same person.
-    return get_client_ip_address(request) or request.META.get("REMOTE_ADDR", "")
-
-
 def _user(request) -> str:
     return str(request.user.pk)
 
 
-# What each limit counts: the address for anonymous actions, the user for the others.
+# What each limit counts: the client's address for anonymous actions (the one axes counts
+# too, behind the TLS proxy as well), the user for the others.
 KEYS = {
-    "signup": _address,
-    "password_reset": _address,
-    "resend_verification": _address,
+    "signup": client_address,
+    "password_reset": client_address,
+    "resend_verification": client_address,
     "invitation": _user,
     "upload": _user,
     "pdf": _user,

@@ -164,6 +164,12 @@ def mail_password_reset(user: User) -> None:
     build_mail("password_reset", context, user.email, user.language).send()
 
 
+def mail_login_failures(user: User, failures: int, addresses: int) -> None:
+    """Tell the owner that many failed logins on their account (password spraying) are now
+    slowed down, and how to protect it (accounts.spraying)."""
+    send_mail_to_user("login_failures", {"failures": failures, "addresses": addresses}, user)
+
+
 @transaction.atomic
 def accept_invitation(invitation: Invitation, password: str) -> User:
     """Create the invited person's account and their membership in the role they were given."""

@@ -47,3 +47,10 @@ def send_password_reset_mail(self, *, user_id: int) -> None:
     with once(f"mail:{self.request.id}") as first:
         if first:
             services.mail_password_reset(User.objects.get(pk=user_id))
+
+
+@shared_task(**MAIL_RETRIES)
+def send_login_failures_mail(self, *, user_id: int, failures: int, addresses: int) -> None:
+    with once(f"mail:{self.request.id}") as first:
+        if first:
+            services.mail_login_failures(User.objects.get(pk=user_id), failures, addresses)

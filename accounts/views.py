@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from . import lockouts, services, two_factor
+from . import lockouts, services, spraying, two_factor
 from .forms import (
     AcceptInvitationForm,
     EmailForm,
@@ -141,6 +141,8 @@ def resend_verification(request):
 # --- Login, logout, password reset -------------------------------------------------------
 
 
+# An attempt on an account slowed down for password spraying is a 429 (accounts.spraying).
+@method_decorator(rate_limited, name="dispatch")
 class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
@@ -149,6 +151,8 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         # A user with a second factor gives a code before going on (accounts.two_factor).
         response = two_factor.second_step(form.get_user(), response)
+        # The right password: this browser is the owner's, never slowed down for this account.
+        spraying.remember_device(self.request, response, form.get_user())
         return _remember_language(response, form.get_user())
 
 

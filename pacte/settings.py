@@ -156,11 +156,27 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 # The email lower-cased: changing its case does not buy more attempts.
 AXES_USERNAME_CALLABLE = "accounts.lockouts.username_of"
-# Behind the TLS proxy, the client's address is the first of X-Forwarded-For.
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    if env_bool("DJANGO_BEHIND_TLS_PROXY", False)
-    else ["REMOTE_ADDR"]
+# The client's address, for axes (lockouts, login records) and the rate limits alike
+# (accounts.addresses): behind the TLS load balancer, the entry of X-Forwarded-For appended
+# by the last of TRUSTED_PROXY_COUNT proxies (1: the balancer alone; 2: a CDN, then the
+# balancer); otherwise REMOTE_ADDR, and X-Forwarded-For is ignored.
+BEHIND_TLS_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY", False)
+TRUSTED_PROXY_COUNT = int(os.environ.get("PACTE_TRUSTED_PROXY_COUNT", "1"))
+if TRUSTED_PROXY_COUNT < 1:
+    raise ImproperlyConfigured("PACTE_TRUSTED_PROXY_COUNT must be at least 1.")
+AXES_CLIENT_IP_CALLABLE = "accounts.addresses.client_address"
+# Every failure recorded (with its address), the login records that password spraying is
+# counted in: a ceiling per account across addresses (accounts.spraying). From this many
+# failures within the window, the owner is mailed once, and each further attempt from a
+# browser that never logged in to the account waits a delay since the last failure, doubling
+# from one minute up to the maximum.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("PACTE_LOGIN_ACCOUNT_FAILURE_LIMIT", "10"))
+LOGIN_ACCOUNT_WINDOW = timedelta(
+    hours=int(os.environ.get("PACTE_LOGIN_ACCOUNT_WINDOW_HOURS", "24"))
+)
+LOGIN_ACCOUNT_MAX_DELAY = timedelta(
+    minutes=int(os.environ.get("PACTE_LOGIN_ACCOUNT_MAX_DELAY_MINUTES", "15"))
 )
 # Two-factor authentication (django-otp): the issuer shown in authenticator apps.
 OTP_TOTP_ISSUER = "Pacte PME international"
