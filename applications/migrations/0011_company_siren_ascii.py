@@ -34,23 +34,22 @@ def normalised_sirens(rows) -> dict[int, str]:
     duplicates = [
         f"{compact}: {', '.join(names)}" for compact, names in owners.items() if len(names) > 1
     ]
-    if duplicates or invalid:
+    problems = []
+    if duplicates:
+        problems.append(
+            "The same SIREN written in different ways, one company registered twice (merge or "
+            "delete one in the admin, then migrate again): " + "; ".join(duplicates) + "."
+        )
+    if invalid:
+        problems.append(
+            "Not nine digits (correct them in the admin, then migrate again): "
+            + "; ".join(invalid)
+            + "."
+        )
+    if problems:
         raise SirenMigrationError(
-            "Some companies' SIRENs cannot be normalised; nothing was changed. "
-            + (
-                "The same SIREN written in different ways, one company registered twice "
-                "(merge or delete one in the admin, then migrate again): "
-                + "; ".join(duplicates)
-                + ". "
-                if duplicates
-                else ""
-            )
-            + (
-                "Not nine digits (correct them in the admin, then migrate again): "
-                + "; ".join(invalid)
-                + "."
-                if invalid
-                else ""
+            " ".join(
+                ["Some companies' SIRENs cannot be normalised; nothing was changed.", *problems]
             )
         )
     return changes
