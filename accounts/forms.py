@@ -53,16 +53,13 @@ class SignupForm(auth_forms.SetPasswordMixin, forms.ModelForm):
         self.fields["email"].widget.attrs["autocomplete"] = "email"
 
     def clean_email(self):
-        email = self.cleaned_data["email"].lower()
-        if services.email_is_taken(email):
-            raise ValidationError(
-                _(
-                    "Un compte existe déjà avec cette adresse e-mail. Connectez-vous, ou "
-                    "réinitialisez votre mot de passe si vous l'avez oublié."
-                ),
-                code="email_taken",
-            )
-        return email
+        # Whether the address has an account is not the form's business: sign-up answers the
+        # same either way (accounts.services.sign_up).
+        return self.cleaned_data["email"].lower()
+
+    def _get_validation_exclusions(self):
+        # Nor is it the model's: its unique check would name a taken address.
+        return {*super()._get_validation_exclusions(), "email"}
 
     def clean(self):
         self.validate_passwords()

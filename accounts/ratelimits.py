@@ -1,15 +1,18 @@
 """Rate limits on the actions that send mail or store files (django-ratelimit, counted in the
 cache): sign-up, password reset, new verification links, invitations and uploads.
 
-A view counts an action only when it is about to act, its form valid: a typo costs nothing.
+Most views count an action only when it is about to act, its form valid (`form.is_valid()
+and not exceeded(...)`): a typo costs nothing. Sign-up counts every POST, valid or not,
+before it looks at the form (below): its answer is the same for a new and a taken address,
+and the limit is what keeps anyone from trying many.
 Over the rate (`settings.RATE_LIMITS`), `exceeded` puts the message on the form and answers
-True, so the view stores and sends nothing and shows its page again, what was typed kept;
-`@rate_limited` on the view turns that page into a 429 Too Many Requests.
+True, so the view stores and sends nothing and shows its page again, what was typed kept
+(passwords aside); `@rate_limited` on the view turns that page into a 429 Too Many Requests.
 
     @rate_limited
     def signup(request):
         ...
-        if request.method == "POST" and form.is_valid() and not exceeded(request, "signup", form):
+        if request.method == "POST" and not exceeded(request, "signup", form) and form.is_valid():
 """
 
 import logging

@@ -1,6 +1,7 @@
 """Writes for accounts: SME sign-up and email verification, invitations and their acceptance."""
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -56,16 +57,50 @@ def email_is_taken(email: str) -> bool:
     return User.objects.filter(email__iexact=email).exists()
 
 
-def sign_up(*, email: str, password: str, first_name: str, last_name: str, language: str) -> User:
-    """Create an SME user, inactive until they follow the link of the verification mail."""
-    return User.objects.create_user(
-        email,
-        password,
-        first_name=first_name,
-        last_name=last_name,
-        language=language,
-        is_active=False,
-    )
+def _account_at(email: str) -> User | None:
+    return User.objects.filter(email__iexact=email).first()
+
+
+def sign_up(*, email: str, password: str, first_name: str, last_name: str, language: str) -> None:
+    """Create an SME user, inactive until they follow the link of the verification mail.
+
+    An address that already has an account gets no second one, and whoever signs up learns
+    nothing of it (OWASP ASVS, V6: no account enumeration): the caller answers the same, and
+    the mail goes to the address, whose owner alone reads what it says. Both ways hash the
+    password and write one outbox row, so that the time taken does not tell either.
+    """
+    existing = _account_at(email)
+    if existing is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email,
+                    password,
+                    first_name=first_name,
+                    last_name=last_name,
+                    language=language,
+                    is_active=False,
+                )
+        except IntegrityError:  # The same address signed up a moment ago.
+            existing = User.objects.get(email__iexact=email)
+        else:
+            send_verification_mail(user)
+            return
+    make_password(password)  # the work `create_user` does, for the time it takes
+    _mail_the_existing_account(existing)
+
+
+def _mail_the_existing_account(user: User) -> None:
+    if awaits_verification(user):
+        # Signed up before and never verified: most likely the same person, who lost the
+        # first mail. They get a fresh link to the account as first signed up; what was typed
+        # now (names, password) is dropped, or anyone could set the password of an account
+        # its owner is about to activate.
+        send_verification_mail(user)
+    elif user.is_active:
+        outbox.enqueue("accounts.tasks.send_signup_attempt_mail", user_id=user.pk)
+    # A deactivated account gets no mail: its owner can neither log in nor reset a password,
+    # and the login page already tells them to contact the team.
 
 
 def awaits_verification(user: User) -> bool:
@@ -152,6 +187,15 @@ def mail_invitation(invitation: Invitation, language: str) -> None:
         "max_age_days": settings.INVITATION_MAX_AGE_DAYS,
     }
     build_mail("invitation", context, invitation.email, language).send()
+
+
+def mail_signup_attempt(user: User) -> None:
+    """The mail to the owner of an address someone tried to sign up with (the task's work)."""
+    send_mail_to_user(
+        "signup_attempt",
+        {"login_url": reverse("accounts:login"), "reset_url": reverse("accounts:password_reset")},
+        user,
+    )
 
 
 def mail_password_reset(user: User) -> None:

@@ -35,6 +35,13 @@ def send_verification_mail(self, *, user_id: int) -> None:
 
 
 @shared_task(**MAIL_RETRIES)
+def send_signup_attempt_mail(self, *, user_id: int) -> None:
+    with once(f"mail:{self.request.id}") as first:
+        if first:
+            services.mail_signup_attempt(User.objects.get(pk=user_id))
+
+
+@shared_task(**MAIL_RETRIES)
 def send_invitation_mail(self, *, invitation_id: int, language: str) -> None:
     with once(f"mail:{self.request.id}") as first:
         if first:

@@ -67,16 +67,18 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect("home")
     form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and not exceeded(request, "signup", form):
-        user = services.sign_up(
-            email=form.cleaned_data["email"],
+    # Every attempt counts, valid or not: the limit is what makes probing addresses slow.
+    if request.method == "POST" and not exceeded(request, "signup", form) and form.is_valid():
+        email = form.cleaned_data["email"]
+        # A new address or one that has an account: the same answer (see services.sign_up).
+        services.sign_up(
+            email=email,
             password=form.cleaned_data["password1"],
             first_name=form.cleaned_data["first_name"],
             last_name=form.cleaned_data["last_name"],
             language=services.current_language(),
         )
-        services.send_verification_mail(user)
-        request.session["signup_email"] = user.email
+        request.session["signup_email"] = email
         return redirect("accounts:signup_done")
     return render(request, "accounts/signup.html", {"form": form})
 

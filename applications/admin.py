@@ -5,12 +5,14 @@ why), so the admin shows the state and the history but never edits them, and del
 the records the workflow writes (applications, events, reminders).
 """
 
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from sponsors.models import Endorsement
 
 from . import services
+from .forms import CompanyForm, SirenField
 from .models import (
     Application,
     ApplicationEvent,
@@ -21,6 +23,21 @@ from .models import (
     ReminderSettings,
     Sector,
 )
+from .validators import normalize_siren
+
+
+class SirenSearchMixin:
+    """The search also finds a SIREN however it is typed ("982.380.578", full-width digits):
+    its compact form against the stored one, which is always compact."""
+
+    siren_lookup = "siren"
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        digits = normalize_siren(search_term)
+        if digits.isascii() and digits.isdigit():
+            found |= queryset.filter(**{f"{self.siren_lookup}__contains": digits})
+        return found, may_have_duplicates
 
 
 @admin.register(Sector)
@@ -38,8 +55,17 @@ class CompanyMembershipInline(admin.TabularInline):
     readonly_fields = ["created_at"]
 
 
+class CompanyAdminForm(forms.ModelForm):
+    siren = SirenField(help_text=_("9 chiffres, tels qu'ils figurent sur votre extrait Kbis."))
+
+    class Meta:
+        model = Company
+        fields = CompanyForm.Meta.fields
+
+
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(SirenSearchMixin, admin.ModelAdmin):
+    form = CompanyAdminForm
     list_display = ["legal_name", "siren", "sector", "region", "department", "headcount"]
     list_filter = ["region", "headcount", "turnover", "export_experience"]
     search_fields = ["legal_name", "siren"]
@@ -90,12 +116,13 @@ class MessageInline(ReadOnlyInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(SirenSearchMixin, admin.ModelAdmin):
     """What the workflow owns is read-only; what an administrator may correct is
     `services.ADMIN_EDITABLE_FIELDS`, saved by `services.correct_by_admin` with an event in the
     chain. Nothing is deleted here: the SME deletes its own drafts, the retention sweep the
     abandoned ones."""
 
+    siren_lookup = "company__siren"
     list_display = [
         "reference",
         "company",

@@ -18,7 +18,7 @@ from .enums import Action, DocumentKind, Outcome, State, SupportKind
 from .geography import DEPARTMENT_REGION, REGION_NAMES
 from .models import Application, Company, Sector
 from .selectors import proposable_interlocutors
-from .validators import validate_siren
+from .validators import normalize_siren, validate_siren
 
 
 class DateInput(forms.DateInput):
@@ -28,13 +28,29 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class SirenField(forms.CharField):
+    """A SIREN as people write it (spaces as on a Kbis extract, dots, dashes, full-width
+    digits), cleaned to its compact ASCII form, the one stored and checked for uniqueness.
+
+    No maxlength on the input: the browser would cut a pasted "  982 380 578  " silently.
+    The length is checked with the rest, in a message that speaks of digits."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("SIREN"))
+        kwargs.pop("max_length", None)  # the model's 9: see above
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return value
+        validate_siren(value)
+        return normalize_siren(value)
+
+
 class CompanyForm(forms.ModelForm):
-    # Wider than the 9 digits: people often type the SIREN with spaces, as on a Kbis extract.
-    siren = forms.CharField(
-        label=_("SIREN"),
-        max_length=15,
-        help_text=_("9 chiffres, tels qu'ils figurent sur votre extrait Kbis."),
-    )
+    siren = SirenField(help_text=_("9 chiffres, tels qu'ils figurent sur votre extrait Kbis."))
 
     class Meta:
         model = Company
@@ -54,16 +70,8 @@ class CompanyForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sector"].queryset = Sector.objects.filter(section__isnull=False)
-        self.fields["siren"].widget.attrs.update(
-            {"inputmode": "numeric", "autocomplete": "off", "maxlength": 11}
-        )
         self.helper = FormHelper()
         self.helper.form_tag = False
-
-    def clean_siren(self):
-        siren = "".join(self.cleaned_data["siren"].split())
-        validate_siren(siren)
-        return siren
 
     def clean(self):
         cleaned = super().clean()

@@ -33,7 +33,7 @@ from .enums import (
     TurnoverBand,
 )
 from .geography import DEPARTMENTS, REGIONS
-from .validators import validate_siren
+from .validators import SIREN_LENGTH, validate_siren
 
 
 class Sector(models.Model):
@@ -114,6 +114,16 @@ class Company(models.Model):
         verbose_name = _("PME")
         verbose_name_plural = _("PME")
         ordering = ["legal_name"]
+        constraints = [
+            # The compact ASCII form only (applications.validators.normalize_siren): one
+            # company, one way of writing its SIREN, so that uniqueness holds. \A and \Z, not
+            # ^ and $: Python's $ (SQLite's REGEXP) also matches before a final line break.
+            models.CheckConstraint(
+                condition=Q(siren__regex=r"\A[0-9]{9}\Z"),
+                name="company_siren_nine_ascii_digits",
+                violation_error_message=SIREN_LENGTH,
+            ),
+        ]
 
     def __str__(self):
         return self.legal_name

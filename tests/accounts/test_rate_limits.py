@@ -145,26 +145,48 @@ def test_signup_from_another_address_is_not_limited(client):
     assert User.objects.count() == 3
 
 
-def test_signup_with_mistakes_does_not_use_up_the_rate(client):
-    for _ in range(3):
+def test_signup_with_mistakes_uses_up_the_rate(client, mailoutbox):
+    """Every attempt counts, a typo'd form too: probing costs the same whatever the form."""
+    for _ in range(2):
         refused = client.post(SIGNUP_URL, {**signup_data(1), "password2": "autre-chose-2026"})
         assert refused.status_code == 200
 
-    statuses = [client.post(SIGNUP_URL, signup_data(n)).status_code for n in (1, 2)]
+    response = client.post(SIGNUP_URL, signup_data(1))
 
-    assert statuses == [302, 302]
+    assert response.status_code == 429
+    assert non_field_errors(response) == [LIMITED]
+    assert 'value="claire.martin1@asconit.example"' in response.content.decode()
+    assert User.objects.count() == 0
+    assert mailoutbox == []
 
 
-def test_an_invalid_signup_over_the_rate_shows_its_own_errors(client):
+def test_signup_with_a_taken_address_counts_like_a_new_one(client, mailoutbox):
+    UserFactory(email="claire.martin1@asconit.example")
+    client.post(SIGNUP_URL, signup_data(1))
+    client.post(SIGNUP_URL, signup_data(1))
+
+    over = client.post(SIGNUP_URL, signup_data(1))
+
+    assert over.status_code == 429
+    assert non_field_errors(over) == [LIMITED]
+    assert len(mailoutbox) == 2
+
+
+def test_an_invalid_signup_over_the_rate_shows_its_own_errors_and_the_limit(client):
     client.post(SIGNUP_URL, signup_data(1))
     client.post(SIGNUP_URL, signup_data(2))
-    client.post(SIGNUP_URL, signup_data(3))  # over the rate: counted all the same
 
-    response = client.post(SIGNUP_URL, {**signup_data(4), "first_name": ""})
+    response = client.post(SIGNUP_URL, {**signup_data(3), "first_name": ""})
 
-    # An invalid form is not counted, and says what is wrong with it.
-    assert response.status_code == 200
-    assert response.context["form"].errors == {"first_name": ["Ce champ est obligatoire."]}
+    assert response.status_code == 429
+    assert response.context["form"].errors == {
+        "__all__": [LIMITED],
+        "first_name": ["Ce champ est obligatoire."],
+    }
+    content = response.content.decode()
+    assert 'value="Martin3"' in content
+    assert PASSWORD not in content
+    assert User.objects.count() == 2
 
 
 # --- Password reset, per address -----------------------------------------------------------

@@ -1,9 +1,12 @@
 """SME sign-up: the form, the verification mail, its one-time link and asking for a new one."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from accounts.models import User
+from tests.conftest import CommittingClient
 
 pytestmark = pytest.mark.django_db
 
@@ -123,18 +126,132 @@ def test_signup_link_does_not_reactivate_a_deactivated_account(client, mailoutbo
     assert User.objects.get().is_active is False
 
 
-def test_signup_duplicate_email_is_refused(client, sme_user, mailoutbox):
-    response = client.post(SIGNUP_URL, signup_data(email="CLAIRE.martin@asconit.example"))
+ATTEMPT_SUBJECT = "[Pacte PME] Tentative d'inscription avec votre adresse e-mail"
 
-    assert response.status_code == 200
-    assert response.context["form"].errors == {
-        "email": [
-            "Un compte existe déjà avec cette adresse e-mail. Connectez-vous, ou "
-            "réinitialisez votre mot de passe si vous l'avez oublié."
-        ]
-    }
+
+def attempt_body(site_url: str) -> str:
+    return (
+        "Bonjour Claire,\n\n"
+        "Quelqu'un vient de demander la création d'un compte sur le portail Pacte PME "
+        "international avec votre adresse e-mail, qui y a déjà un compte. Aucun compte n'a "
+        "été créé et le vôtre reste inchangé.\n\n"
+        "Si c'était vous, connectez-vous :\n\n"
+        f"{site_url}/comptes/connexion/\n\n"
+        "Mot de passe oublié ? Choisissez-en un nouveau :\n\n"
+        f"{site_url}/comptes/mot-de-passe/oublie/\n\n"
+        "Si ce n'était pas vous, vous n'avez rien à faire.\n\n"
+        "L'équipe Pacte PME international\n"
+    )
+
+
+def without_tokens(page: str) -> str:
+    """A page without what differs on every request anyway: CSRF tokens, CSP nonces."""
+    page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+    return re.sub(r'nonce="[^"]+"', "", page)
+
+
+def test_signup_with_a_taken_address_answers_as_for_a_new_one(client, sme_user):
+    """Nothing in the answer tells whether the address has an account: the same redirect,
+    the same page and the same session as for a new address."""
+    new_client = CommittingClient()
+    new = new_client.post(SIGNUP_URL, signup_data(email="Nina.Roux@Asconit.example"))
+    taken = client.post(SIGNUP_URL, signup_data(email="CLAIRE.martin@asconit.example"))
+
+    assert (taken.status_code, taken.url) == (new.status_code, new.url)
+    assert taken.url == reverse("accounts:signup_done")
+    assert set(client.session.keys()) == set(new_client.session.keys()) == {"signup_email"}
+    assert client.session["signup_email"] == "claire.martin@asconit.example"
+    new_page = without_tokens(new_client.get(new.url).content.decode())
+    taken_page = without_tokens(client.get(taken.url).content.decode())
+    assert "<strong>claire.martin@asconit.example</strong>" in taken_page
+    assert taken_page.replace("claire.martin", "nina.roux") == new_page
+
+
+def test_signup_with_a_taken_address_mails_its_owner_the_login_and_reset_links(
+    client, sme_user, mailoutbox, settings
+):
+    client.post(SIGNUP_URL, signup_data(email="CLAIRE.martin@asconit.example", first_name="X"))
+
+    assert User.objects.count() == 1
+    sme_user.refresh_from_db()
+    assert sme_user.first_name == "Claire"
+    assert sme_user.check_password(PASSWORD) is False
+    assert [mail.to for mail in mailoutbox] == [["claire.martin@asconit.example"]]
+    mail = mailoutbox[0]
+    assert mail.subject == ATTEMPT_SUBJECT
+    assert mail.body == attempt_body(settings.SITE_URL)
+    html = mail.alternatives[0][0]
+    assert f'<a href="{settings.SITE_URL}/comptes/connexion/">Se connecter</a>' in html
+    assert (
+        f'<a href="{settings.SITE_URL}/comptes/mot-de-passe/oublie/">'
+        "Choisir un nouveau mot de passe</a>"
+    ) in html
+
+
+def test_signup_with_a_taken_address_mails_its_owner_in_their_language(
+    client, sme_user, mailoutbox
+):
+    User.objects.filter(pk=sme_user.pk).update(language="en")
+
+    client.post(SIGNUP_URL, signup_data())
+
+    [mail] = mailoutbox
+    assert mail.subject == "[Pacte PME] Sign-up attempt with your email address"
+    assert mail.body.startswith(
+        "Hello Claire,\n\nSomeone has just asked to create an account on the Pacte PME "
+        "international portal with your email address, which already has an account there."
+    )
+    assert "If it was not you, there is nothing to do." in mail.body
+
+
+def test_signup_with_an_address_awaiting_verification_mails_a_fresh_link(
+    client, mailoutbox, link_in
+):
+    """The account stays as first signed up (names, password): whoever typed the address
+    again gets nothing from it; the address's owner gets a new verification link."""
+    client.post(SIGNUP_URL, signup_data())
+    client.post(
+        SIGNUP_URL,
+        signup_data(first_name="Intrus", password1="Autre-2026-mdp", password2="Autre-2026-mdp"),
+    )
+
+    user = User.objects.get()
+    assert user.first_name == "Claire"
+    assert user.check_password(PASSWORD)
+    assert user.check_password("Autre-2026-mdp") is False
+    assert [mail.subject for mail in mailoutbox] == [
+        "[Pacte PME] Vérifiez votre adresse e-mail",
+        "[Pacte PME] Vérifiez votre adresse e-mail",
+    ]
+    client.post(link_in(mailoutbox[1]))
+    assert User.objects.get().is_active is True
+
+
+def test_signup_with_a_deactivated_address_sends_nothing(client, sme_user, mailoutbox):
+    sme_user.last_login = sme_user.date_joined
+    sme_user.is_active = False
+    sme_user.save()
+
+    response = client.post(SIGNUP_URL, signup_data())
+
+    assert response.url == reverse("accounts:signup_done")
     assert User.objects.count() == 1
     assert mailoutbox == []
+
+
+def test_signup_of_the_same_address_at_once_answers_as_for_a_new_one(
+    client, mailoutbox, monkeypatch
+):
+    """Two sign-ups of one new address at the same moment: the second finds the address free,
+    then the database refuses its row; it answers as for a taken address."""
+    monkeypatch.setattr("accounts.services._account_at", lambda email: None)
+    client.post(SIGNUP_URL, signup_data())
+
+    response = client.post(SIGNUP_URL, signup_data())
+
+    assert response.url == reverse("accounts:signup_done")
+    assert User.objects.count() == 1
+    assert len(mailoutbox) == 2
 
 
 def test_signup_weak_password_is_refused_and_keeps_the_names(client, mailoutbox):

@@ -1,15 +1,16 @@
 """Companies and applications as stored: SIREN validation, database constraints, references."""
 
+import importlib
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 
 from applications.enums import State, SupportKind
-from applications.models import Application, InformationRequest, Sector
-from applications.validators import validate_siren
+from applications.models import Application, Company, InformationRequest, Sector
+from applications.validators import normalize_siren, validate_siren
 from tests.factories import (
     ApplicationFactory,
     CompanyFactory,
@@ -27,12 +28,17 @@ SIREN_CHECKSUM = (
     "Ce numéro SIREN n'existe pas : sa clé de contrôle est fausse. Vérifiez-le sur "
     "votre extrait Kbis."
 )
+SIREN_ZERO = "Ce numéro SIREN n'existe pas : aucun SIREN n'est fait que de zéros."
+SIREN_IS_SIRET = (
+    "Un SIRET compte 14 chiffres ; le SIREN en est les 9 premiers : 982 380 578. "
+    "Saisissez ces 9 chiffres."
+)
 
 
 # --- SIREN ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("siren", ["732829320", "552032534", "000000000", siren_from(7)])
+@pytest.mark.parametrize("siren", ["732829320", "552032534", "982380578", siren_from(7)])
 def test_validate_siren_accepts_a_valid_number(siren):
     assert validate_siren(siren) is None
 
@@ -46,8 +52,29 @@ def test_validate_siren_accepts_a_valid_number(siren):
         ("ABCDEFGHI", SIREN_FORMAT, "siren_format"),
         ("73282932", SIREN_LENGTH, "siren_length"),
         ("7328293200", SIREN_LENGTH, "siren_length"),
+        ("000000000", SIREN_ZERO, "siren_zero"),
+        ("000 000 000", SIREN_ZERO, "siren_zero"),
+        ("98238057800012", SIREN_IS_SIRET, "siren_is_siret"),
+        ("982 380 578 00012", SIREN_IS_SIRET, "siren_is_siret"),
+        ("98238057800013", SIREN_LENGTH, "siren_length"),
+        ("00000000000000", SIREN_LENGTH, "siren_length"),
+        ("٩٨٢٣٨٠٥٧٨", SIREN_FORMAT, "siren_format"),
     ],
-    ids=["wrong-checksum", "wrong-checksum-2", "a-letter", "letters", "8-digits", "10-digits"],
+    ids=[
+        "wrong-checksum",
+        "wrong-checksum-2",
+        "a-letter",
+        "letters",
+        "8-digits",
+        "10-digits",
+        "zeros",
+        "zeros-spaced",
+        "siret",
+        "siret-spaced",
+        "14-digits-not-a-siret",
+        "14-zeros",
+        "arabic-indic-digits",
+    ],
 )
 def test_validate_siren_refuses_with_a_french_message(siren, message, code):
     with pytest.raises(ValidationError) as error:
@@ -55,6 +82,36 @@ def test_validate_siren_refuses_with_a_french_message(siren, message, code):
 
     assert error.value.messages == [message]
     assert error.value.code == code
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "982380578",
+        "  982 380 578  ",
+        "982.380.578",
+        "982-380-578",
+        "982\u2013380\u2013578",
+        "982\u00a0380\u202f578",
+        "\t982 380\n578\r\n",
+        "９８２３８０５７８",
+        "９８２　３８０　５７８",
+    ],
+    ids=[
+        "compact",
+        "spaces",
+        "dots",
+        "dashes",
+        "en-dashes",
+        "no-break-spaces",
+        "tab-and-line-breaks",
+        "full-width",
+        "full-width-spaces",
+    ],
+)
+def test_normalize_siren_gives_the_compact_ascii_form(typed):
+    assert normalize_siren(typed) == "982380578"
+    assert validate_siren(typed) is None
 
 
 def test_company_full_clean_reports_the_siren_error_on_its_field():
@@ -76,6 +133,48 @@ def test_company_factory_makes_valid_unique_sirens():
 
 
 # --- Database constraints ------------------------------------------------------------------
+
+
+# Nine characters at most, as the column holds: what the check refuses, not the length.
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "９８２３８０５７８",
+        "٩٨٢٣٨٠٥٧٨",
+        "982 380 5",
+        " 98238057",
+        "98238057",
+        "98238057\n",
+        "98238057A",
+    ],
+    ids=["full-width", "arabic-indic", "cut-paste", "blank", "8-digits", "line-break", "letter"],
+)
+def test_company_siren_is_nine_ascii_digits_in_the_database(stored):
+    """Whatever bypasses the forms (an update, a script), the database keeps the SIREN to nine
+    ASCII digits."""
+    company = CompanyFactory(siren="982380578")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Company.objects.filter(pk=company.pk).update(siren=stored)
+
+    company.refresh_from_db()
+    assert company.siren == "982380578"
+
+
+@pytest.mark.parametrize(
+    "stored",
+    ["982380578\n", "9823805780", " 982 380 578 "],
+    ids=["line-break", "10-digits", "blanks"],
+)
+def test_company_siren_longer_than_nine_is_refused_by_the_database(stored):
+    """PostgreSQL refuses these for their length already (DataError), SQLite by the check."""
+    company = CompanyFactory(siren="982380578")
+
+    with pytest.raises((IntegrityError, DataError)), transaction.atomic():
+        Company.objects.filter(pk=company.pk).update(siren=stored)
+
+    company.refresh_from_db()
+    assert company.siren == "982380578"
 
 
 def _violates(application: Application, **values) -> None:
@@ -202,3 +301,33 @@ def test_days_since_endorsement_counts_until_today_then_until_closing(time_machi
 
 def test_days_since_endorsement_none_before_endorsement(draft_application):
     assert draft_application.days_since_endorsement is None
+
+
+# --- The migration that made every SIREN compact -------------------------------------------
+
+siren_migration = importlib.import_module("applications.migrations.0012_company_siren_ascii")
+
+
+def test_siren_migration_rewrites_what_is_not_compact():
+    rows = [
+        (1, "982380578", "Asconit"),
+        (2, "７３２ ８２９ ３２０", "Hydro"),
+        (3, "552.032.534", "C"),
+    ]
+
+    assert siren_migration.normalised_sirens(rows) == {2: "732829320", 3: "552032534"}
+
+
+def test_siren_migration_stops_and_names_one_company_registered_twice():
+    rows = [(1, "982380578", "Asconit"), (2, "９８２３８０５７８", "Asconit bis"), (3, "8", "X")]
+
+    with pytest.raises(siren_migration.SirenMigrationError) as error:
+        siren_migration.normalised_sirens(rows)
+
+    assert str(error.value) == (
+        "Some companies' SIRENs cannot be normalised; nothing was changed. The same SIREN "
+        "written in different ways, one company registered twice (merge or delete one in the "
+        "admin, then migrate again): 982380578: #1 'Asconit' ('982380578'), #2 'Asconit bis' "
+        "('９８２３８０５７８'). Not nine digits (correct them in the admin, then migrate again): "
+        "#3 'X': '8'."
+    )

@@ -1,11 +1,19 @@
 """Pages and actions through the Django test client: who may see and do what, forms, queries."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from applications.enums import Action, State
 from applications.models import Application, ApplicationEvent, Company
-from tests.factories import CompanyFactory, CompanyMembershipFactory, make_application_in, sector
+from tests.factories import (
+    ApplicationFactory,
+    CompanyFactory,
+    CompanyMembershipFactory,
+    make_application_in,
+    sector,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -468,6 +476,120 @@ def test_company_create_refuses_an_already_registered_siren(client, new_user):
     response = client.post(reverse("applications:company_create"), company_data())
 
     assert "Cette entreprise est déjà inscrite sur le portail." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["  982 380 578  ", "982.380.578", "982-380-578", "９８２３８０５７８"],
+    ids=["spaces-and-blanks", "dots", "dashes", "full-width"],
+)
+def test_company_create_stores_the_compact_ascii_siren(client, new_user, typed):
+    client.force_login(new_user)
+
+    response = client.post(reverse("applications:company_create"), company_data(siren=typed))
+
+    assert response["Location"] == reverse("applications:create")
+    assert Company.objects.get(legal_name="Asconit Consultants").siren == "982380578"
+
+
+def test_company_create_refuses_a_full_width_copy_of_a_registered_siren(client, new_user):
+    CompanyFactory(siren="982380578", legal_name="Asconit")
+    client.force_login(new_user)
+
+    response = client.post(
+        reverse("applications:company_create"), company_data(siren="９８２３８０５７８")
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "siren": [
+            "Cette entreprise est déjà inscrite sur le portail. Demandez à l'un de ses "
+            "utilisateurs de vous y ajouter."
+        ]
+    }
+    assert Company.objects.filter(siren__in=["982380578", "９８２３８０５７８"]).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("000000000", "Ce numéro SIREN n'existe pas : aucun SIREN n'est fait que de zéros."),
+        (
+            "982 380 578 00012",
+            "Un SIRET compte 14 chiffres ; le SIREN en est les 9 premiers : 982 380 578. "
+            "Saisissez ces 9 chiffres.",
+        ),
+        ("982 380 578 000 12 34", "Un numéro SIREN comporte exactement 9 chiffres."),
+        ("9" * 200, "Un numéro SIREN comporte exactement 9 chiffres."),
+    ],
+    ids=["zeros", "siret", "too-long", "far-too-long"],
+)
+def test_company_create_explains_a_siren_in_digits(client, new_user, typed, message):
+    client.force_login(new_user)
+
+    response = client.post(reverse("applications:company_create"), company_data(siren=typed))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"siren": [message]}
+    assert "caractères" not in response.content.decode()
+    assert not Company.objects.filter(legal_name="Asconit Consultants").exists()
+
+
+def test_company_form_siren_input_does_not_cut_what_is_pasted(client, new_user):
+    client.force_login(new_user)
+
+    response = client.get(reverse("applications:company_create"))
+
+    [siren_input] = re.findall(r'<input [^>]*name="siren"[^>]*>', response.content.decode())
+    assert 'inputmode="numeric"' in siren_input
+    assert "maxlength" not in siren_input
+
+
+# --- The admin's search finds a SIREN however it is typed ---------------------------------
+
+
+@pytest.mark.parametrize("typed", ["982 380 578", "982.380.578", "９８２３８０５７８"])
+def test_admin_company_search_finds_a_siren_however_typed(client, admin_user, typed):
+    company = CompanyFactory(siren="982380578", legal_name="Asconit Consultants")
+    CompanyFactory(legal_name="Hydro Conseil Bretagne")
+    client.force_login(admin_user)
+
+    response = client.get(reverse("admin:applications_company_changelist"), {"q": typed})
+
+    assert list(response.context["cl"].result_list) == [company]
+
+
+def test_admin_application_search_finds_a_siren_however_typed(client, admin_user):
+    application = ApplicationFactory(company__siren="982380578")
+    ApplicationFactory()
+    client.force_login(admin_user)
+
+    response = client.get(
+        reverse("admin:applications_application_changelist"), {"q": "982.380.578"}
+    )
+
+    assert list(response.context["cl"].result_list) == [application]
+
+
+def test_admin_company_form_stores_the_compact_ascii_siren(client, admin_user):
+    company = CompanyFactory(siren="982380578")
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:applications_company_change", args=[company.pk]))
+    data = {
+        **page.context["adminform"].form.initial,
+        "siren": " ９８２ ３８０ ５７８ ",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+    }
+
+    response = client.post(
+        reverse("admin:applications_company_change", args=[company.pk]),
+        {key: value for key, value in data.items() if value is not None},
+    )
+
+    assert response.status_code == 302
+    company.refresh_from_db()
+    assert company.siren == "982380578"
 
 
 def draft_data(**overrides):
