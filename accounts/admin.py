@@ -7,10 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from .forms import AdminLoginForm
 from .models import Invitation, StaffMembership, User
+from .ratelimits import rate_limited
 
 # The admin's login page refuses, as the portal's does, the attempts on an account slowed
 # down for password spraying: otherwise it would be the way round.
 admin.site.login_form = AdminLoginForm
+# ...with the same 429 (the site's URLs, built later, take this wrapped view as admin:login).
+admin.site.login = rate_limited(admin.site.login)
 
 
 class UserCreationForm(auth_forms.AdminUserCreationForm):

@@ -211,7 +211,7 @@ def test_the_admin_login_is_slowed_too(client, sme_user, admin_user):
             REMOTE_ADDR=address(11),
         )
 
-    assert response.status_code == 200
+    assert response.status_code == 429
     assert response.context["form"].non_field_errors() == [slowed("1\xa0minute")]
     assert "_auth_user_id" not in client.session
 
