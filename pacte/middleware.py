@@ -89,7 +89,7 @@ class PrivateResponsesNotStored:
 
 
 # Every feature the portal never uses, denied to its pages and anything they could embed
-# (ASVS 5.0, 3.4): no camera, microphone or location, no payment, no device access, no
+# (ASVS 5.0, V3.4): no camera, microphone or location, no payment, no device access, no
 # interest-based advertising. None of static/js (nor the vendored scripts) asks for one.
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
