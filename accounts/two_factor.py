@@ -227,7 +227,8 @@ def _next_url(request) -> str:
     safe = url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    if not safe or url.startswith(reverse("accounts:two_factor_verify")):
+    # A path of ours only: `redirect` would take anything else ("12") for a view's name.
+    if not safe or not url.startswith("/") or url.startswith(reverse("accounts:two_factor_verify")):
         return resolve_url(settings.LOGIN_REDIRECT_URL)
     return url
 

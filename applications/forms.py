@@ -279,13 +279,14 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Several files in one field, each checked as `FileField` checks one; at most `limit`."""
+    """Several files in one field, each checked as `FileField` checks one; at most `limit`
+    (`DOCUMENT_MAX_PER_REQUEST`, from which the largest request body accepted is reckoned)."""
 
-    def __init__(self, *args, limit: int = 5, **kwargs):
+    def __init__(self, *args, limit: int | None = None, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "form-control"}))
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
-        self.limit = limit
+        self.limit = limit or settings.DOCUMENT_MAX_PER_REQUEST
         self.help_text = _(
             "Jusqu'à %(count)s fichiers : PDF, PNG, JPEG, DOCX, XLSX, ODT ou ODS ; %(limit)s Mo "
             "au plus chacun."

@@ -68,14 +68,22 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, before anything reads the body: a body over REQUEST_BODY_MAX_BYTES is a 413.
+    "pacte.middleware.RequestBodyLimit",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "pacte.middleware.PermissionsPolicy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the rest: it has the last word on every page's Cache-Control.
+    "pacte.middleware.PrivateResponsesNotStored",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Once the user and the language are known (for its pages), before any view.
+    "pacte.middleware.MalformedURLRefused",
+    "pacte.middleware.MethodNotAllowedPage",
     # Right after the user is known: a session past its 12 hours goes to the login page.
     "accounts.middleware.SessionLifetimeMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -257,6 +265,15 @@ if DOCUMENT_BUCKET and DOCUMENT_X_ACCEL_PREFIX:
 # Uploads are read from memory up to the document limit, not written to a temporary file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = DOCUMENT_MAX_BYTES + 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The most files one form sends at once (the attachments of a message or of an answer).
+DOCUMENT_MAX_PER_REQUEST = 5
+# The largest request body accepted (pacte.middleware.RequestBodyLimit; larger is a 413 before
+# it is read): the most files one form sends, each at the document limit, and the form's other
+# fields (at most DATA_UPLOAD_MAX_MEMORY_SIZE): 52.5 MiB with the defaults. The proxy's
+# client_max_body_size should match it (README).
+REQUEST_BODY_MAX_BYTES = DOCUMENT_MAX_PER_REQUEST * DOCUMENT_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE
+if os.environ.get("PACTE_REQUEST_BODY_MAX_MB"):
+    REQUEST_BODY_MAX_BYTES = int(os.environ["PACTE_REQUEST_BODY_MAX_MB"]) * 1024 * 1024
 
 # --- Mail: printed to the console unless an SMTP host is given.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -390,6 +407,8 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
 # belongs to whoever runs the whole domain (DJANGO_HSTS_PRELOAD=1), not to a default here.
 SILENCED_SYSTEM_CHECKS.append("security.W021")
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# A form refused by the CSRF check gets the portal's page ("Formulaire expiré"), not Django's.
+CSRF_FAILURE_VIEW = "pacte.views.csrf_failure"
 # Content-Security-Policy (django-csp 4): the portal's own scripts, styles, images and fonts,
 # nothing inline, no frames.
 CONTENT_SECURITY_POLICY = {

@@ -16,3 +16,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# The error pages in the portal's layout (pacte/views.py); 500 is Django's handler, which
+# renders templates/500.html without the database.
+handler400 = "pacte.views.bad_request"
+handler403 = "pacte.views.permission_denied"
+handler404 = "pacte.views.page_not_found"

@@ -18,9 +18,10 @@ by `other_sponsor_body`, proposed to EDF's `other_interlocutor`). A persona gets
 what its mirror (`sme_user` for `other_sme_user`, and so on) gets on A's.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
@@ -689,3 +690,122 @@ def test_a_document_asked_through_ones_own_application_is_still_a_404(world):
     path = reverse("applications:document", args=[own.pk, others_document.pk])
 
     assert personas.ask("other_sme_user", "get", path) == 404
+
+
+# --- What every response says about caching ---------------------------------------------------
+
+
+def stored_by_caches(response) -> bool:
+    """Whether a cache (the browser's, a proxy's) may keep the response."""
+    directives = {
+        d.strip().split("=")[0].lower() for d in response.get("Cache-Control", "").split(",")
+    }
+    return "no-store" not in directives
+
+
+@pytest.mark.parametrize("name", sorted(ACCESS))
+def test_no_response_to_a_logged_in_user_or_download_is_stored(name, world):
+    """Every response to someone logged in, and every file download, says `no-store`: a
+    shared computer's browser cache or a proxy keeps nothing of a person's pages or files."""
+    access = ACCESS[name]
+    personas = Personas(world)
+    path = url_of(name, world)
+    stored = {}
+
+    for persona in PERSONAS:
+        response = personas.client(persona).get(path)
+        if response.streaming:
+            b"".join(response.streaming_content)
+        download = response.get("Content-Disposition", "").startswith("attachment")
+        if (persona != "anonymous" or download) and stored_by_caches(response):
+            stored[persona, "get"] = response.get("Cache-Control")
+    for persona in access.post:
+        response = personas.client(persona).post(path)
+        if persona != "anonymous" and stored_by_caches(response):
+            stored[persona, "post"] = response.get("Cache-Control")
+
+    assert stored == {}
+
+
+# --- Malformed parameters: a 404 or a 400, never a 500 ----------------------------------------
+
+# A NUL byte (PostgreSQL refuses it in text), an integer beyond 64 bits (beyond bigint), and a
+# byte that is not UTF-8.
+MALFORMED = {"nul": "%00", "huge integer": "9" * 30, "not utf-8": "%FF", "control": "a%01b"}
+# The query parameters the portal's pages read (filters, pagination, the next page).
+QUERY_PARAMETERS = (
+    "page",
+    "next",
+    "tous",
+    "state",
+    "country",
+    "sector",
+    "sponsor_body",
+    "sort",
+    "mine",
+    "start",
+    "end",
+    "owner",
+    "q",
+)
+CONVERTER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
+
+
+def route_with(name: str, world: World, probe: str | None = None, value: str = "") -> str:
+    """The URL of `name` from its route, each parameter its valid value (for A) but the one
+    named `probe`, which gets `value` as it is (already percent-encoded)."""
+    route = project_url_names()[name]
+    access = ACCESS[name]
+    kwargs = access.kwargs(world, "A") if access.kwargs else {}
+
+    def argument(match):
+        if match["name"] == probe:
+            return value
+        return quote(str(kwargs[match["name"]]), safe="")
+
+    return CONVERTER.sub(argument, route)
+
+
+def malformed_urls(name: str, world: World) -> dict[str, str]:
+    """`name`'s URL with each malformed value in each parameter, and in the query string."""
+    route = project_url_names()[name]
+    urls = {}
+    for what, value in MALFORMED.items():
+        for match in CONVERTER.finditer(route):
+            urls[f"{what} in <{match['name']}>"] = route_with(name, world, match["name"], value)
+        query = "&".join(f"{parameter}={value}" for parameter in QUERY_PARAMETERS)
+        urls[f"{what} in the query string"] = f"{route_with(name, world)}?{query}"
+    return urls
+
+
+def first_admitted(name: str) -> str:
+    """A logged-in persona that gets the page itself (or the SME owner if nobody does)."""
+    access = ACCESS[name]
+    return next((p for p in PERSONAS if p != "anonymous" and access.get[p] == 200), "sme_user")
+
+
+@pytest.mark.parametrize("name", sorted(ACCESS))
+def test_malformed_parameters_are_a_404_or_a_400(name, world):
+    personas = Personas(world)
+    answers = {}
+
+    for persona in ("anonymous", first_admitted(name)):
+        client = personas.client(persona)
+        client.raise_request_exception = False
+        for what, url in malformed_urls(name, world).items():
+            for method in ("get", "post") if ACCESS[name].post_only else ("get",):
+                response = getattr(client, method)(url)
+                if response.streaming:
+                    b"".join(response.streaming_content)
+                answers[persona, method, what] = response.status_code
+
+    # A value no URL of the portal can hold is refused before any view looks at it: a 404 in
+    # the path, a 400 in the query string. A huge integer is a well-formed value that names
+    # nothing: whatever the page says about a missing object, never a 500.
+    expected = {
+        key: 404 if "<" in key[2] else 400
+        for key in answers
+        if not key[2].startswith("huge integer")
+    }
+    assert {key: answers[key] for key in expected} == expected
+    assert {key: s for key, s in answers.items() if s >= 500} == {}

@@ -305,6 +305,16 @@ def test_next_outside_the_portal_is_not_followed(plain, now, staff_user):
     assert response.url == reverse("home")
 
 
+@pytest.mark.parametrize("next_url", ["12", "accounts:logout", "999999999999999999999999"])
+def test_next_that_is_not_a_path_goes_home_rather_than_to_a_view_name(plain, sme_user, next_url):
+    # `redirect` takes a bare word for a view's name: "12" was a NoReverseMatch, a 500.
+    plain.force_login(sme_user)
+
+    response = plain.get(VERIFY_URL, {"next": next_url})
+
+    assert (response.status_code, response.url) == (302, reverse("home"))
+
+
 # --- Recovery codes ------------------------------------------------------------------------
 
 
