@@ -91,12 +91,12 @@ class PrivateResponsesNotStored:
 # Every feature the portal never uses, denied to its pages and anything they could embed
 # (ASVS 5.0, V3.4): no camera, microphone or location, no payment, no device access, no
 # interest-based advertising. None of static/js (nor the vendored scripts) asks for one.
+# Only features Chromium knows: an unknown one is an error in every page's console.
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
     for feature in (
         "accelerometer",
         "autoplay",
-        "bluetooth",
         "browsing-topics",
         "camera",
         "display-capture",
@@ -117,7 +117,6 @@ PERMISSIONS_POLICY = ", ".join(
         "screen-wake-lock",
         "serial",
         "usb",
-        "web-share",
         "xr-spatial-tracking",
     )
 )

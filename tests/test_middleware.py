@@ -147,11 +147,11 @@ def test_a_document_download_is_not_stored(client, sme_user, application_in):
 
 # Nothing in static/js (nor the vendored Bootstrap, HTMX) asks for any of these.
 PERMISSIONS_POLICY = (
-    "accelerometer=(), autoplay=(), bluetooth=(), browsing-topics=(), camera=(), "
+    "accelerometer=(), autoplay=(), browsing-topics=(), camera=(), "
     "display-capture=(), encrypted-media=(), fullscreen=(), gamepad=(), geolocation=(), "
     "gyroscope=(), hid=(), idle-detection=(), local-fonts=(), magnetometer=(), "
     "microphone=(), midi=(), payment=(), picture-in-picture=(), "
-    "publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), web-share=(), "
+    "publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), "
     "xr-spatial-tracking=()"
 )
 
