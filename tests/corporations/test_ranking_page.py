@@ -502,3 +502,24 @@ def test_staff_detail_queries_do_not_grow_with_the_candidates(
 
     assert len(client.get(application.get_absolute_url()).context["ranking"].available) == 11
     assert many == one
+
+
+def test_a_stale_propose_form_says_what_state_the_application_is_in(
+    client, staff_user, interlocutor, application_in
+):
+    # Another member of staff proposed it a moment ago, from the same ranking.
+    application = application_in(State.PROPOSED)
+    client.force_login(staff_user)
+
+    response = client.post(
+        propose_url(application),
+        {"interlocutor": interlocutor.interlocutor.pk, "expected_state": State.IN_REVIEW},
+        follow=True,
+    )
+
+    assert response.redirect_chain == [(application.get_absolute_url(), 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        "Cette action n'est plus possible : le dossier est maintenant « Proposée à un grand "
+        "groupe ». La page a été mise à jour, vérifiez son état avant de recommencer."
+    ]
+    assert application.matches.count() == 1
