@@ -72,6 +72,15 @@ def can_rate(user: User, application: Application) -> bool:
     )
 
 
+def no_longer_possible(application: Application) -> str:
+    """What a stale form (an older page, a double click) is told: the move is gone, and the
+    state the application is in now."""
+    return _(
+        "Cette action n'est plus possible : le dossier est maintenant « %(state)s ». "
+        "La page a été mise à jour, vérifiez son état avant de recommencer."
+    ) % {"state": application.get_state_display()}
+
+
 def _lock(application_id: int) -> Application:
     return Application.objects.select_for_update().get(pk=application_id)
 
@@ -82,13 +91,7 @@ def _check(
     # The table first: a stale form or a double click gets "no longer possible" whoever sends it.
     sources, _target = TRANSITIONS[action]
     if (expected_state and application.state != expected_state) or application.state not in sources:
-        raise WorkflowError(
-            _(
-                "Cette action n'est plus possible : le dossier est maintenant « %(state)s ». "
-                "La page a été mise à jour, vérifiez son état avant de recommencer."
-            )
-            % {"state": application.get_state_display()}
-        )
+        raise WorkflowError(no_longer_possible(application))
     if not can(actor, permission_for(action), application):
         raise WorkflowError(_("Vous n'avez pas le droit de faire cette action sur ce dossier."))
 

@@ -416,7 +416,8 @@ def application_action(request, pk, action):
         # Keep what the user typed and show the errors where they typed it.
         context = _detail_context(request, application, (action, form), ranking)
         if action not in context["actions"]:
-            messages.error(request, _("Cette action n'est plus possible sur ce dossier."))
+            # The form was checked against a state that is gone: say which one it is now.
+            messages.error(request, services.no_longer_possible(application))
             return redirect(application)
         return render(request, "applications/application_detail.html", context, status=400)
     verb = services.VERBS[action]

@@ -161,10 +161,31 @@ class Ranked:
         ]
 
 
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Uncovered:
+    """A member corporation present where the application aims, that no interlocutor of the
+    ranking represents there: staff can ask one of its coordinators for an interlocutor."""
+
+    corporation: str
+    coordinators: tuple[Contact, ...] = ()
+    countries: tuple[str, ...] = ()  # the countries' names, when only in the sub-region
+
+
 @dataclass
 class Ranking:
     available: list[Ranked]
     unavailable: list[Ranked]
+    # Not the engine's: `corporations.selectors.ranking_for` fills them when nobody ranked knows
+    # the country. The corporations present in the country anyway (or, when none is and nobody
+    # at all is ranked, in its sub-region: `uncovered_nearby`).
+    uncovered: list[Uncovered] = field(default_factory=list)
+    uncovered_nearby: bool = False
 
     @property
     def nearby_only(self) -> bool:

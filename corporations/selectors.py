@@ -19,13 +19,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django_countries import countries as country_names
 
 from accounts.rules import is_association_staff
 from applications.models import Application
 
 from . import m49
 from .enums import MatchStatus
-from .matching import Candidate, Need, Offer, Place, Ranking, rank
+from .matching import Candidate, Contact, Need, Offer, Place, Ranking, Uncovered, rank
 from .models import Absence, HostingOffer, Interlocutor, Match, MemberCorporation, Presence
 from .rules import interlocutor_of
 
@@ -47,9 +48,61 @@ def need_of(application: Application, *, on: date | None = None) -> Need:
 
 
 def ranking_for(application: Application, *, on: date | None = None) -> Ranking:
-    """The ranked interlocutors for an application (3 queries, whatever the data's size)."""
+    """The ranked interlocutors for an application (3 queries, whatever the data's size; 2
+    more when nobody ranked knows the country, for the corporations present there anyway)."""
     need = need_of(application, on=on)
-    return rank(need, load_candidates(need, application_id=application.pk))
+    ranking = rank(need, load_candidates(need, application_id=application.pk))
+    nobody = not ranking.available and not ranking.unavailable
+    if nobody or ranking.nearby_only:
+        ranking.uncovered, ranking.uncovered_nearby = present_uncovered(need, or_subregion=nobody)
+    return ranking
+
+
+def present_uncovered(need: Need, *, or_subregion: bool) -> tuple[list[Uncovered], bool]:
+    """The active member corporations present in the target country, for when none of their
+    interlocutors covers it; failing any there and `or_subregion`, those present in its
+    sub-region (the second value is then True). Each with its coordinators, whom staff can ask
+    for an interlocutor; by name (2 queries, 1 when there are none)."""
+    countries = {need.country}
+    if or_subregion and need.subregion:
+        countries |= m49.countries_in(need.subregion)
+    names: dict[int, str] = {}
+    where: dict[int, set[str]] = defaultdict(set)
+    for corporation_id, name, country in (
+        Presence.objects.filter(country__in=countries, corporation__is_active=True)
+        .values_list("corporation_id", "corporation__name", "country")
+        .order_by()
+    ):
+        names[corporation_id] = name
+        where[corporation_id].add(str(country))
+    in_country = {pk for pk, codes in where.items() if need.country in codes}
+    chosen = in_country or set(names)
+    if not chosen:
+        return [], False
+    nearby = not in_country
+
+    coordinators: dict[int, list[Contact]] = defaultdict(list)
+    for corporation_id, first_name, last_name, email in (
+        Interlocutor.objects.filter(
+            corporation__in=chosen, is_coordinator=True, is_active=True, user__is_active=True
+        )
+        .values_list("corporation_id", "user__first_name", "user__last_name", "user__email")
+        .order_by("user__last_name", "user__first_name", "pk")
+    ):
+        name = f"{first_name} {last_name}".strip() or email
+        coordinators[corporation_id].append(Contact(name=name, email=email))
+    uncovered = [
+        Uncovered(
+            corporation=names[pk],
+            coordinators=tuple(coordinators[pk]),
+            countries=tuple(sorted(country_names.name(code) for code in where[pk]))
+            if nearby
+            else (),
+        )
+        for pk in chosen
+    ]
+    uncovered.sort(key=lambda present: present.corporation)
+    return uncovered, nearby
 
 
 def _covering(countries: set[str]) -> Q:

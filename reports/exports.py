@@ -5,10 +5,10 @@ that an export holds exactly the rows of its list, every page of it. The rows ar
 query however many they are (their company, sector, sponsor body and owner joined, the live
 match in subqueries) and written as they come, so a large list streams.
 
-What leaves the portal in a file is opened in a spreadsheet: every text cell that a spreadsheet
-would take for a formula is neutralised (`neutralise`), in both formats, and XLSX text cells are
-written as explicit string cells. Never an internal note, a message or a free-text reason: the
-columns below are all there is.
+What leaves the portal in a file is opened in a spreadsheet: in the CSV, every text cell that a
+spreadsheet would take for a formula is neutralised (`neutralise`); in the XLSX, text cells are
+written as explicit string cells, which a spreadsheet never runs, so their text stays as typed.
+Never an internal note, a message or a free-text reason: the columns below are all there is.
 """
 
 import csv
@@ -241,9 +241,10 @@ def write_csv(header: list[str], data: Iterable[list], file: IO[bytes]) -> int:
 
 
 def _text_cell(sheet, value: str, font: Font | None = None) -> WriteOnlyCell:
-    """A cell that holds text and nothing else: neutralised, and typed as a string so that
-    openpyxl never writes it as a formula (it would for any text starting with "=")."""
-    cell = WriteOnlyCell(sheet, value=neutralise(ILLEGAL_CHARACTERS_RE.sub("", value)))
+    """A cell that holds text and nothing else: typed as a string so that openpyxl never
+    writes it as a formula (it would for any text starting with "="). A string cell is inert
+    in every spreadsheet: no quote in front, unlike the CSV, whose cells have no type."""
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
     cell.data_type = "s"
     if font is not None:
         cell.font = font

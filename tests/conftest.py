@@ -39,6 +39,31 @@ from tests.factories import (
 # --- Test environment ----------------------------------------------------------------------
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, the test database is a file of this run's temporary folder, not Django's
+    default in-memory database in shared-cache mode.
+
+    The tests of tests/celery run a worker in a thread, with a connection of its own: in
+    shared-cache mode a table that one connection writes is locked for the other, which fails
+    at once ("database table is locked"), whatever the `timeout` of the settings. Between two
+    connections to a file, SQLite's ordinary locks wait for each other as `timeout` says, as
+    the web server and the worker do in development. Its own folder for each run (and each
+    xdist worker), so that two runs never share it; no sync to the disk, which test data does
+    not need.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = tmp_path_factory.mktemp("database")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+        database["OPTIONS"] = {
+            **database.get("OPTIONS", {}),
+            "init_command": "PRAGMA synchronous = OFF",
+        }
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     """The default hasher costs a good fraction of a second per user; tests make many."""

@@ -8,6 +8,8 @@ checks all it can on one PDF."""
 
 import io
 import logging
+import shutil
+import subprocess
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -546,3 +548,59 @@ def test_the_pdf_makes_as_many_queries_for_2_messages_as_for_20(
 
     assert (Message.objects.count(), Document.objects.count()) == (20, 20)
     assert twenty == two
+
+
+# --- Scripts beyond Latin ------------------------------------------------------------------
+
+WORLD_SCRIPTS = "漢字 ひらがな 한국어 العربية"
+
+
+def installed_font_families() -> str:
+    """The font families fontconfig knows (what WeasyPrint can use), one a line."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return ""
+    return subprocess.run(  # noqa: S603 (a fixed command line)
+        [fc_list, ":", "family"], capture_output=True, text=True, check=False
+    ).stdout
+
+
+def embedded_fonts(content: bytes) -> set[str]:
+    """The names of the fonts a PDF embeds, read from its pages' resources (the subset's
+    prefix, "ABCDEF+", left out)."""
+    names = set()
+    for page in PdfReader(io.BytesIO(content)).pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            names.add(str(font.get_object()["/BaseFont"]).lstrip("/").split("+")[-1])
+    return names
+
+
+def test_the_pdf_writes_chinese_japanese_korean_and_arabic_with_the_fonts_it_names(
+    client, sme_user, draft_application
+):
+    """Every glyph from a family of the stylesheet: DejaVu Sans, and Noto Sans CJK SC for the
+    Han characters, kana and hangul (not whatever fontconfig falls back on: on a server
+    without it, empty boxes). DejaVu Sans draws upright Arabic itself."""
+    families = installed_font_families()
+    if "Noto Sans CJK SC" not in families or "Noto Naskh Arabic" not in families:
+        pytest.skip(
+            "Noto CJK and Arabic fonts not installed "
+            "(apt-get install fonts-noto-cjk fonts-noto-core, as .ci/run does)"
+        )
+    company = draft_application.company
+    company.legal_name = f"Asconit {WORLD_SCRIPTS}"
+    company.save()
+    draft_application.description = f"Présentation : {WORLD_SCRIPTS}"
+    draft_application.save()
+
+    response = download(client, sme_user, draft_application)
+
+    assert response.status_code == 200
+    fonts = embedded_fonts(response.content)
+    assert {name for name in fonts if not name.startswith("DejaVu-Sans")} == {
+        "Noto-Sans-CJK-SC",
+        "Noto-Sans-CJK-SC-Bold",  # the company's name in the title
+    }
+    text = text_of(response.content)
+    assert f"Raison sociale Asconit {WORLD_SCRIPTS} SIREN" in text
+    assert f"Présentation : {WORLD_SCRIPTS}" in text

@@ -5,7 +5,7 @@ import csv
 import io
 
 import pytest
-from celery.signals import task_failure, task_prerun
+from celery.signals import task_failure, task_postrun, task_prerun
 from django.urls import reverse
 
 from notifications.enums import Kind
@@ -26,12 +26,16 @@ pytestmark = [
 
 @pytest.fixture
 def export_runs():
-    """The runs and failures of `reports.tasks.build_export`, as keyword arguments."""
-    record = {"runs": [], "failures": []}
+    """The runs, failures and ends of `reports.tasks.build_export`, as keyword arguments."""
+    record = {"runs": [], "failures": [], "ended": []}
 
     def on_prerun(sender=None, kwargs=None, **_):
         if getattr(sender, "name", "") == "reports.tasks.build_export":
             record["runs"].append(kwargs)
+
+    def on_postrun(sender=None, kwargs=None, **_):
+        if getattr(sender, "name", "") == "reports.tasks.build_export":
+            record["ended"].append(kwargs)
 
     def on_failure(sender=None, kwargs=None, exception=None, **_):
         if getattr(sender, "name", "") == "reports.tasks.build_export":
@@ -39,9 +43,11 @@ def export_runs():
 
     task_prerun.connect(on_prerun, weak=False)
     task_failure.connect(on_failure, weak=False)
+    task_postrun.connect(on_postrun, weak=False)
     yield record
     task_prerun.disconnect(on_prerun)
     task_failure.disconnect(on_failure)
+    task_postrun.disconnect(on_postrun)
 
 
 @pytest.mark.parametrize("broker_url", BROKERS, indirect=True)
@@ -58,12 +64,18 @@ def test_worker_builds_a_large_export_for_its_owner(
     export = Export.objects.get()
     assert response.status_code == 302
 
-    def built():
-        """the worker to build the export"""
-        return Export.objects.filter(pk=export.pk).exclude(status=ExportStatus.PENDING).first()
+    def ended():
+        """the worker to build the export and tell its owner"""
+        # The task's end, not the row's status: the owner is told after the row is marked.
+        return export_runs["ended"]
 
-    export = wait_until(built)
-    assert export_runs == {"runs": [{"export_id": str(export.pk)}], "failures": []}
+    wait_until(ended)
+    export.refresh_from_db()
+    assert export_runs == {
+        "runs": [{"export_id": str(export.pk)}],
+        "failures": [],
+        "ended": [{"export_id": str(export.pk)}],
+    }
     assert (export.status, export.source, export.rows) == (
         ExportStatus.READY,
         ExportSource.DASHBOARD,

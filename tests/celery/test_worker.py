@@ -3,15 +3,17 @@ is sent only once the transaction has committed, it can be read back, a failing 
 redelivered for ever)."""
 
 import os
+import threading
 import time
 
 import pytest
 from celery.signals import task_failure, task_prerun, task_retry
 from django.core import mail
+from django.db import transaction
 
 from applications import services
 from applications.enums import Action, State
-from applications.models import ApplicationEvent
+from applications.models import Application, ApplicationEvent
 from applications.tasks import send_event_notifications
 
 pytestmark = [
@@ -139,3 +141,51 @@ def test_worker_fails_once_on_a_deleted_event_and_goes_on(
     # message it had not acknowledged: the failed one was (acks_late acknowledges failures).
     assert broker_queue.waiting() == 0
     assert [message.to for message in mail.outbox] == [[advisor.email]]
+
+
+def test_worker_waits_for_a_transaction_of_the_web_rather_than_failing(
+    run_worker, broker_queue, draft_application, sme_user, sponsor_body, advisor, task_runs
+):
+    """The worker and the web share the database: a task that meets a request's open write
+    transaction waits for it to end (the database's busy timeout), as it would in production;
+    it neither fails nor retries. On SQLite this needs a test database that is a file: in
+    Django's shared-cache in-memory one, the table lock fails at once ("database table is
+    locked"), which no timeout covers."""
+    services.submit(draft_application.pk, sme_user, sponsor_body=sponsor_body)
+    submitted = draft_application.events.get(action=Action.SUBMIT)
+    broker_queue.purge()  # the task that submit queued: sent again below, at a chosen moment
+    started = threading.Event()
+
+    def on_prerun(sender=None, **_):
+        started.set()
+
+    task_prerun.connect(on_prerun, weak=False)
+    try:
+        with run_worker():
+            with transaction.atomic():
+                # A request in the middle of its transaction: it has written to the table the
+                # task reads, and holds the write lock until it commits.
+                Application.objects.filter(pk=draft_application.pk).update(target_city="Hanoï")
+                send_event_notifications.delay(event_id=submitted.pk)
+                assert started.wait(TIMEOUT), "the worker never started the task"
+                # Long enough for the task to meet the lock (it reads at once): it must wait.
+                time.sleep(0.5)
+
+            def advisor_mailed():
+                """the worker to mail the advisor once the transaction has committed"""
+                return mails_to(advisor.email)
+
+            wait_until(advisor_mailed)
+    finally:
+        task_prerun.disconnect(on_prerun)
+
+    assert task_runs == {
+        "runs": [
+            ("send_event_notifications", {"event_id": submitted.pk}),
+            ("send_event_mail", {"event_id": submitted.pk, "user_id": advisor.pk}),
+        ],
+        "failures": [],
+        "retries": [],
+    }
+    assert [message.to for message in mail.outbox] == [[advisor.email]]
+    assert broker_queue.waiting() == 0

@@ -12,7 +12,8 @@ from django.utils import timezone
 from applications import services
 from applications.enums import Action, State
 from corporations.enums import MatchStatus
-from corporations.models import Absence, Interlocutor, Match
+from corporations.matching import Contact, Uncovered
+from corporations.models import Absence, Interlocutor, Match, MemberCorporation
 from tests.factories import (
     HostingOfferFactory,
     InterlocutorFactory,
@@ -502,3 +503,200 @@ def test_staff_detail_queries_do_not_grow_with_the_candidates(
 
     assert len(client.get(application.get_absolute_url()).context["ranking"].available) == 11
     assert many == one
+
+
+def test_staff_detail_queries_do_not_grow_with_the_corporations_nobody_covers(
+    client, staff_user, application_in, interlocutor
+):
+    application = application_in(State.IN_REVIEW, target_country="BR", target_city="")
+    client.force_login(staff_user)
+    _present_in_brazil_without_interlocutor_there(["Groupe1"])
+    one = _queries_for_detail(client, application)
+
+    _present_in_brazil_without_interlocutor_there([f"Groupe{n}" for n in range(2, 7)])
+    many = _queries_for_detail(client, application)
+
+    assert len(client.get(application.get_absolute_url()).context["ranking"].uncovered) == 6
+    assert many == one
+
+
+def test_a_stale_propose_form_says_what_state_the_application_is_in(
+    client, staff_user, interlocutor, application_in
+):
+    # Another member of staff proposed it a moment ago, from the same ranking.
+    application = application_in(State.PROPOSED)
+    client.force_login(staff_user)
+
+    response = client.post(
+        propose_url(application),
+        {"interlocutor": interlocutor.interlocutor.pk, "expected_state": State.IN_REVIEW},
+        follow=True,
+    )
+
+    assert response.redirect_chain == [(application.get_absolute_url(), 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        "Cette action n'est plus possible : le dossier est maintenant « Proposée à un grand "
+        "groupe ». La page a été mise à jour, vérifiez son état avant de recommencer."
+    ]
+    assert application.matches.count() == 1
+
+
+# --- Nobody covers the country ----------------------------------------------------------------
+
+
+def _present_in_brazil_without_interlocutor_there(names: list[str]) -> dict:
+    """Member corporations established in Brazil whose interlocutors all cover other countries,
+    each with a coordinator (who follows France)."""
+    coordinators = {}
+    for name in names:
+        corporation = MemberCorporation.objects.filter(
+            name=name
+        ).first() or MemberCorporationFactory(name=name)
+        PresenceFactory(corporation=corporation, country="BR", city="São Paulo")
+        coordinators[name] = InterlocutorFactory(
+            corporation=corporation,
+            countries=["FR"],
+            is_coordinator=True,
+            user__first_name="Coordination",
+            user__last_name=name,
+            user__email=f"coordination@{name.lower()}.example",
+        )
+        InterlocutorFactory(corporation=corporation, countries=["DE"])
+    return coordinators
+
+
+def test_corporations_present_where_nobody_covers_are_listed_with_their_coordinators(
+    client, staff_user, application_in, interlocutor
+):
+    # Alstom (the fixture's, whose interlocutor covers Vietnam) is there too.
+    _present_in_brazil_without_interlocutor_there(
+        ["Alstom", "Schneider", "EDF", "Renault", "TotalEnergies"]
+    )
+    # Renault's second coordinator; an inactive one; a corporation no longer a member.
+    renault = MemberCorporation.objects.get(name="Renault")
+    InterlocutorFactory(
+        corporation=renault,
+        countries=["FR"],
+        is_coordinator=True,
+        user__first_name="Inès",
+        user__last_name="Arnaud",
+        user__email="ines.arnaud@renault.example",
+    )
+    InterlocutorFactory(corporation=renault, is_coordinator=True, is_active=False)
+    gone = MemberCorporationFactory(name="Ancien Groupe", is_active=False)
+    PresenceFactory(corporation=gone, country="BR", city="Rio de Janeiro")
+    # Spie is there but names nobody yet.
+    PresenceFactory(corporation=MemberCorporationFactory(name="Spie"), country="BR", city="")
+    application = application_in(State.IN_REVIEW, target_country="BR", target_city="")
+    client.force_login(staff_user)
+
+    response = client.get(application.get_absolute_url())
+
+    ranking = response.context["ranking"]
+    assert (ranking.available, ranking.unavailable, ranking.uncovered_nearby) == ([], [], False)
+    assert [
+        (present.corporation, present.coordinators, present.countries)
+        for present in ranking.uncovered
+    ] == [
+        ("Alstom", (Contact("Coordination Alstom", "coordination@alstom.example"),), ()),
+        ("EDF", (Contact("Coordination EDF", "coordination@edf.example"),), ()),
+        (
+            "Renault",
+            (
+                Contact("Inès Arnaud", "ines.arnaud@renault.example"),
+                Contact("Coordination Renault", "coordination@renault.example"),
+            ),
+            (),
+        ),
+        ("Schneider", (Contact("Coordination Schneider", "coordination@schneider.example"),), ()),
+        ("Spie", (), ()),
+        (
+            "TotalEnergies",
+            (Contact("Coordination TotalEnergies", "coordination@totalenergies.example"),),
+            (),
+        ),
+    ]
+    content = response.content.decode()
+    assert (
+        "Aucun correspondant ne couvre ce pays (Brésil), mais ces grands groupes y sont "
+        "implantés : demandez un correspondant à l'un de leurs coordinateurs."
+    ) in content
+    assert (
+        '<a href="mailto:ines.arnaud@renault.example">Inès Arnaud</a>, '
+        '<a href="mailto:coordination@renault.example">Coordination Renault</a>'
+    ) in content
+    assert "<strong>Spie</strong> —\n    aucun coordinateur enregistré</li>" in content
+    assert "Ancien Groupe" not in content
+    assert 'data-testid="no-candidate"' not in content
+    assert "ni dans sa sous-région" not in content
+
+
+def test_corporations_present_only_in_the_sub_region_are_listed_with_their_countries(
+    client, staff_user, application_in, interlocutor
+):
+    # Argentina: nobody there; Brazil and Chile are in the same sub-region.
+    _present_in_brazil_without_interlocutor_there(["Renault"])
+    PresenceFactory(
+        corporation=MemberCorporation.objects.get(name="Renault"), country="CL", city=""
+    )
+    application = application_in(State.IN_REVIEW, target_country="AR", target_city="")
+    client.force_login(staff_user)
+
+    response = client.get(application.get_absolute_url())
+
+    ranking = response.context["ranking"]
+    assert (ranking.available, ranking.unavailable, ranking.uncovered_nearby) == ([], [], True)
+    assert ranking.uncovered == [
+        Uncovered(
+            corporation="Renault",
+            coordinators=(Contact("Coordination Renault", "coordination@renault.example"),),
+            countries=("Brésil", "Chili"),
+        )
+    ]
+    content = response.content.decode()
+    assert (
+        "Aucun grand groupe membre n'est présent dans ce pays, et aucun correspondant ne couvre "
+        "sa sous-région (Amérique latine et Caraïbes), mais ces grands groupes y sont "
+        "implantés : demandez un correspondant à l'un de leurs coordinateurs."
+    ) in content
+    assert "<strong>Renault</strong> (Brésil, Chili) —" in content
+    assert 'data-testid="no-candidate"' not in content
+
+
+def test_neighbours_and_corporations_present_but_not_covering_are_both_shown(
+    client, staff_user, application_in, interlocutor
+):
+    # Thailand: Spie is there, its interlocutors cover other countries; Alstom's covers
+    # Vietnam, in the same sub-region.
+    spie = MemberCorporationFactory(name="Spie")
+    PresenceFactory(corporation=spie, country="TH", city="Bangkok")
+    InterlocutorFactory(
+        corporation=spie,
+        countries=["FR"],
+        is_coordinator=True,
+        user__first_name="Anne",
+        user__last_name="Roussel",
+        user__email="anne.roussel@spie.example",
+    )
+    application = application_in(State.IN_REVIEW, target_country="TH", target_city="Bangkok")
+    client.force_login(staff_user)
+
+    response = client.get(application.get_absolute_url())
+
+    ranking = response.context["ranking"]
+    assert ranking.nearby_only is True
+    assert [r.candidate.id for r in ranking.available] == [interlocutor.interlocutor.pk]
+    assert (ranking.uncovered, ranking.uncovered_nearby) == (
+        [Uncovered("Spie", (Contact("Anne Roussel", "anne.roussel@spie.example"),))],
+        False,
+    )
+    content = response.content.decode()
+    assert (
+        "Aucun correspondant ne couvre ce pays (Thaïlande), mais ces grands groupes y sont "
+        "implantés : demandez un correspondant à l'un de leurs coordinateurs."
+    ) in content
+    assert "Plus bas, les correspondants présents dans la même sous-région (Asie du Sud-Est)." in (
+        content
+    )
+    # Not "no member corporation is present in this country": Spie is.
+    assert 'data-testid="nearby-only"' not in content

@@ -254,17 +254,21 @@ def test_csv_neutralises_formulas_in_a_company_name_and_a_city(client, company, 
 
 
 @pytest.mark.parametrize("trigger", TRIGGERS)
-def test_xlsx_neutralises_formulas_and_writes_text_as_strings(client, company, sme_user, trigger):
+def test_xlsx_writes_formula_looking_text_as_typed_in_string_cells(
+    client, company, sme_user, trigger
+):
+    """An explicit string cell is never run by a spreadsheet: the text needs no quote there
+    (the CSV keeps its own, above)."""
     company.legal_name = f"{trigger}cmd|' /C calc'!A0"
     company.save()
-    ApplicationFactory(company=company, created_by=sme_user, target_city=f"{trigger}2+3")
+    ApplicationFactory(company=company, created_by=sme_user, target_city=f"{trigger}1+1")
     client.force_login(sme_user)
 
     sheet = read_sheet(body_of(client.get(export_url("dashboard", "xlsx"))))
 
     name, city = sheet.cell(row=2, column=2), sheet.cell(row=2, column=7)
-    assert (name.value, name.data_type) == (f"'{trigger}cmd|' /C calc'!A0", "s")
-    assert (city.value, city.data_type) == (f"'{trigger}2+3", "s")
+    assert (name.value, name.data_type) == (f"{trigger}cmd|' /C calc'!A0", "s")
+    assert (city.value, city.data_type) == (f"{trigger}1+1", "s")
     assert not [
         cell.coordinate for row in sheet.iter_rows() for cell in row if cell.data_type == "f"
     ]
