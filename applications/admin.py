@@ -231,15 +231,8 @@ class ApplicationAdmin(SirenSearchMixin, admin.ModelAdmin):
         services.correct_by_admin(obj.pk, request.user, changes=changes)
 
 
-@admin.register(ApplicationEvent)
-class ApplicationEventAdmin(admin.ModelAdmin):
-    """The chain of events, for reading: rows are only ever added, by the services."""
-
-    list_display = ["application", "action", "from_state", "to_state", "actor", "created_at"]
-    list_filter = ["action"]
-    search_fields = ["application__company__legal_name", "actor__email", "note"]
-    list_select_related = ["application__company", "actor"]
-    date_hierarchy = "created_at"
+class RecordAdmin(admin.ModelAdmin):
+    """Rows the workflow writes, for reading only: never added, changed or deleted here."""
 
     def has_add_permission(self, request):
         return False
@@ -249,6 +242,17 @@ class ApplicationEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ApplicationEvent)
+class ApplicationEventAdmin(RecordAdmin):
+    """The chain of events, for reading: rows are only ever added, by the services."""
+
+    list_display = ["application", "action", "from_state", "to_state", "actor", "created_at"]
+    list_filter = ["action"]
+    search_fields = ["application__company__legal_name", "actor__email", "note"]
+    list_select_related = ["application__company", "actor"]
+    date_hierarchy = "created_at"
 
 
 @admin.register(ReminderSettings)
@@ -263,19 +267,10 @@ class ReminderSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(RecordAdmin):
     """What the sweep did, for reading: the rows are its proof of acting once."""
 
     list_display = ["application", "milestone", "cycle", "created_at"]
     list_filter = ["milestone"]
     list_select_related = ["application__company"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
