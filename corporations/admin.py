@@ -1,6 +1,7 @@
 """Admin of corporations: member corporations, their presences, interlocutors, hosting offers
 and the matches (proposals of applications to interlocutors)."""
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 
@@ -28,8 +29,24 @@ class HostingOfferInline(admin.TabularInline):
     readonly_fields = ["reserved_desks"]
 
 
+class InterlocutorForm(forms.ModelForm):
+    """An interlocutor's person and corporation are set when the row is made, then fixed: the
+    proposals, accompaniments and ratings recorded on the row are that person's, for that
+    corporation, and changing either would hand them, and the dossiers they open, to someone
+    else behind the workflow's back. Someone who leaves is made inactive; a new row is added
+    for whoever takes over."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            for name in ("user", "corporation"):
+                if name in self.fields:
+                    self.fields[name].disabled = True
+
+
 class InterlocutorInline(admin.TabularInline):
     model = Interlocutor
+    form = InterlocutorForm
     extra = 0
     fields = ["user", "job_title", "countries", "capacity", "is_coordinator", "is_active"]
     autocomplete_fields = ["user"]
@@ -63,6 +80,7 @@ class PresenceAdmin(admin.ModelAdmin):
 
 @admin.register(Interlocutor)
 class InterlocutorAdmin(admin.ModelAdmin):
+    form = InterlocutorForm
     list_display = [
         "user",
         "corporation",
