@@ -32,6 +32,11 @@ FIGURES = [
     "dashboard_queries_small",
     "applications",
     "build_s",
+    "bare_render_ms",
+    "dashboard_ms_x_bare",
+    "dashboard_p95_ms_x_bare",
+    "dashboard_filtered_ms_x_bare",
+    "build_s_x_bare",
 ]
 TARGET = timedelta(days=settings.REVIEW_TARGET_DAYS)
 ACCEPTED = (State.ACCOMPANIED, State.CLOSED)
@@ -56,6 +61,8 @@ def test_bench_dashboard_prints_its_figures_and_the_same_query_count_for_fewer_a
     assert figures["applications"] == "800"
     for name in ("dashboard_ms", "dashboard_p95_ms", "dashboard_filtered_ms", "build_s"):
         assert float(figures[name]) >= 0, name
+        assert float(figures[f"{name}_x_bare"]) >= 0, name
+    assert float(figures["bare_render_ms"]) > 0
     assert int(figures["dashboard_queries"]) > 0
     assert figures["dashboard_queries"] == figures["dashboard_queries_small"]
     assert Application.objects.count() == 0  # rolled back

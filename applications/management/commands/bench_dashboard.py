@@ -54,7 +54,7 @@ from corporations.management.commands.bench import (
 )
 from corporations.models import HostingOffer, Interlocutor, Match, MemberCorporation
 from corporations.services import recount_records
-from pacte.bench import analyze, rolled_back, throwaway_database
+from pacte.bench import analyze, bare_render_ms, rolled_back, throwaway_database, with_bare_ratios
 from reports.forms import FiguresFilterForm
 from reports.models import Goal
 from sponsors.enums import SponsorKind
@@ -94,6 +94,7 @@ class Command(BaseCommand):
         hosts = [*settings.ALLOWED_HOSTS, "testserver"]
         with throwaway_database(enabled=not in_place), override_settings(ALLOWED_HOSTS=hosts):
             figures = self.measure(applications, small_applications, runs, seed, in_place)
+        figures = with_bare_ratios(figures, bare_render_ms())
         for name, value in figures.items():
             self.stdout.write(f"{name}={value}")
 
