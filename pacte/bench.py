@@ -61,12 +61,13 @@ def bare_render_ms(renders: int = 200) -> float:
 
 
 def with_bare_ratios(figures: dict[str, object], bare_ms: float) -> dict[str, object]:
-    """`figures` followed by `bare_render_ms` and, for each timed figure (`…_ms`, `…_s`),
+    """`figures` followed by `bare_render_ms` and, for each timed figure (`…_ms`, `…_ms_…`,
+    `…_s`),
     `<name>_x_bare`: how many renders of the bare template it lasts. Absolute times depend on
     the machine; these ratios let figures taken on different machines be compared."""
     ratios: dict[str, object] = {"bare_render_ms": round(bare_ms, 3)}
     for name, value in figures.items():
-        if name.endswith("_ms"):
+        if name.endswith("_ms") or "_ms_" in name:  # `page_p99_ms_<page>` too
             ratios[f"{name}_x_bare"] = round(value / bare_ms, 1)
         elif name.endswith("_s"):
             ratios[f"{name}_x_bare"] = round(value * 1000 / bare_ms, 1)

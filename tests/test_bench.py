@@ -18,15 +18,23 @@ def test_bare_render_ms_is_a_positive_duration():
 
 
 def test_with_bare_ratios_adds_a_ratio_for_each_timed_figure_after_the_figures():
-    figures = {"page_ms": 12.5, "build_s": 2.0, "queries": 7, "applications": 100}
+    figures = {
+        "page_ms": 12.5,
+        "page_p99_ms_home": 3.0,
+        "build_s": 2.0,
+        "queries": 7,
+        "applications": 100,
+    }
 
     assert with_bare_ratios(figures, bare_ms=0.25) == {
         "page_ms": 12.5,
+        "page_p99_ms_home": 3.0,
         "build_s": 2.0,
         "queries": 7,
         "applications": 100,
         "bare_render_ms": 0.25,
         "page_ms_x_bare": 50.0,
+        "page_p99_ms_home_x_bare": 12.0,
         "build_s_x_bare": 8000.0,
     }
-    assert list(with_bare_ratios(figures, bare_ms=0.25))[:4] == list(figures)
+    assert list(with_bare_ratios(figures, bare_ms=0.25))[:5] == list(figures)

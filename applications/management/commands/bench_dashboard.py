@@ -215,6 +215,10 @@ FATE_WEIGHTS = (4, 8, 12, 76)
 OUTCOMES = (Outcome.ESTABLISHED, Outcome.BUSINESS, Outcome.POSTPONED, Outcome.ABANDONED)
 OUTCOME_WEIGHTS = (35, 35, 20, 10)
 RATING_WEIGHTS = (4, 6, 15, 35, 40)  # 1 to 5 stars
+NOTES = {
+    Action.WITHDRAW: "Projet mis en attente.",
+    Action.REJECT: "Projet hors du champ du programme.",
+}
 
 
 class Programme:
@@ -227,8 +231,11 @@ class Programme:
     proposals and events are those the services would have left.
     """
 
-    def __init__(self, applications: int, *, seed: int):
+    def __init__(self, applications: int, *, seed: int, every_event: bool = False):
         self.sizes = Sizes.of(applications)
+        # Only the withdrawals and rejections the dashboard reads, or (the page benchmark)
+        # every move, as the services would have recorded them.
+        self.every_event = every_event
         # Synthetic data, not security (bandit B311, ruff S311).
         self.rng = random.Random(seed)  # noqa: S311  # nosec B311
         self.now = timezone.now()
@@ -424,18 +431,20 @@ class Programme:
         Match.objects.bulk_create([match for match, _person in proposals], batch_size=BATCH)
 
     def events(self, events) -> None:
-        """The withdrawals and rejections, with the state they left (the funnel reads them).
+        """The withdrawals and rejections, with the state they left (the funnel reads them),
+        or every move (`every_event`).
 
         `bulk_create` bypasses `ApplicationEvent.save`, which links each event into its
-        application's tamper-evident chain (`applications.audit`): fine for a benchmark's
-        database, and the chains still verify, since each event is the first (and only) one
-        of its application's chain here: its hash is computed as `audit.chain` would, and the
-        heads are recorded in one statement after.
+        application's tamper-evident chain (`applications.audit`): the chains are computed
+        here as `audit.chain` would (each application's events come in the order they
+        happened), and the heads are recorded in one statement after.
         """
+        heads: dict[int, str] = {}
         for event in events:
             event.application_id = event.application.pk  # inserted since the event was made
-            event.previous_hash = audit.GENESIS
-            event.hash = audit.digest(event, audit.GENESIS)
+            event.previous_hash = heads.get(event.application_id, audit.GENESIS)
+            event.hash = audit.digest(event, event.previous_hash)
+            heads[event.application_id] = event.hash
         ApplicationEvent.objects.bulk_create(events, batch_size=BATCH)
         last = ApplicationEvent.objects.filter(application=OuterRef("pk")).order_by("-pk")
         Application.objects.filter(audit_head="", events__isnull=False).update(
@@ -606,16 +615,14 @@ class Programme:
                     for match, _person in matches.values():
                         if match.status == MatchStatus.PROPOSED:  # cancelled, as withdraw does
                             match.status, match.decided_at = MatchStatus.CANCELLED, step.at
-                if step.action in (Action.WITHDRAW, Action.REJECT):
+                if self.every_event or step.action in (Action.WITHDRAW, Action.REJECT):
                     events.append(
                         ApplicationEvent(
                             application=application,
                             action=step.action,
                             from_state=from_state,
                             to_state=target,
-                            note="Projet mis en attente."
-                            if step.action == Action.WITHDRAW
-                            else "Projet hors du champ du programme.",
+                            note=NOTES.get(step.action, ""),
                             created_at=step.at,
                         )
                     )
