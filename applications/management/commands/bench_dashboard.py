@@ -29,7 +29,6 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.db.models import OuterRef, Subquery
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
@@ -437,7 +436,7 @@ class Programme:
         `bulk_create` bypasses `ApplicationEvent.save`, which links each event into its
         application's tamper-evident chain (`applications.audit`): the chains are computed
         here as `audit.chain` would (each application's events come in the order they
-        happened), and the heads are recorded in one statement after.
+        happened), and the heads recorded after.
         """
         heads: dict[int, str] = {}
         for event in events:
@@ -446,10 +445,12 @@ class Programme:
             event.hash = audit.digest(event, event.previous_hash)
             heads[event.application_id] = event.hash
         ApplicationEvent.objects.bulk_create(events, batch_size=BATCH)
-        last = ApplicationEvent.objects.filter(application=OuterRef("pk")).order_by("-pk")
-        Application.objects.filter(audit_head="", events__isnull=False).update(
-            audit_head=Subquery(last.values("hash")[:1])
-        )
+        # The heads known here, written in batches: a correlated subquery over every event
+        # takes minutes once every move is an event.
+        chained = [application for application in self.applications if application.pk in heads]
+        for application in chained:
+            application.audit_head = heads[application.pk]
+        Application.objects.bulk_update(chained, ["audit_head"], batch_size=1000)
 
     def goals(self) -> None:
         """A goal for each year near what the year achieves (this year's, at its pace)."""
