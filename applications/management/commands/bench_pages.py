@@ -26,7 +26,9 @@ largest resident memory of a portal worker after the run), the in-process ratios
 
 import os
 import random
+import signal
 import statistics
+import sys
 import tempfile
 import time
 from datetime import timedelta
@@ -115,6 +117,8 @@ class Command(BaseCommand):
             raise CommandError(f"No Redis at {redis_host}:{redis_port}: production caches in it.")
         if quick:  # one second, one connection per worker: no request waits for another
             duration, connections = 1, workers
+        # Stopped (SIGTERM), it still stops its servers and drops its database on the way out.
+        stopped = signal.signal(signal.SIGTERM, lambda *_: sys.exit("bench_pages: stopped."))
         try:
             bench_http.wrk_path()
             self.progress(f"Creating a throwaway database ({connection.vendor})…")
@@ -140,6 +144,8 @@ class Command(BaseCommand):
                 connection.close()  # before the database is dropped
         except bench_http.BenchError as error:
             raise CommandError(str(error)) from error
+        finally:
+            signal.signal(signal.SIGTERM, stopped)
         figures["applications"] = data.programme.sizes.applications
         figures["build_s"] = round(build_seconds, 1)
         minimum = figures.pop("pages_min_ratio")
@@ -198,12 +204,12 @@ class DataSet:
         corporations = list(MemberCorporation.objects.order_by("pk"))
         places = [(code, city) for code in CODES for city in CITIES[code]]
         rows = []
-        for i in range(self.presence_count):
-            corporation = corporations[i % len(corporations)]
-            country, city = places[(i // len(corporations) * 7 + i) % len(places)]
-            rows.append(Presence(corporation=corporation, country=country, city=city))
-        unique = {(p.corporation_id, str(p.country), p.city): p for p in rows}
-        created = Presence.objects.bulk_create(unique.values(), batch_size=BATCH)
+        for i in range(min(self.presence_count, len(corporations) * len(places))):
+            # The k-th place of corporation c: distinct for each (a unique constraint).
+            c, k = i % len(corporations), i // len(corporations)
+            country, city = places[(c * 7 + k) % len(places)]
+            rows.append(Presence(corporation=corporations[c], country=country, city=city))
+        created = Presence.objects.bulk_create(rows, batch_size=BATCH)
         through = Presence.sectors.through
         divisions = self.programme.divisions
         through.objects.bulk_create(
@@ -254,7 +260,9 @@ class DataSet:
         CompanyMembership.objects.create(user=sme, company=in_review.company)
         advisor = User.objects.create(email="parrain@bench.invalid", first_name="Marc")
         Advisor.objects.create(user=advisor, sponsor_body=in_review.sponsor_body)
-        person = Interlocutor.objects.get(matches__application=proposed)
+        person = Interlocutor.objects.get(
+            matches__application=proposed, matches__status=MatchStatus.PROPOSED
+        )
         Interlocutor.objects.filter(pk=person.pk).update(is_active=True)
         staff = programme.user
         self.device = programme.device
