@@ -63,7 +63,8 @@ from pacte import bench_http
 from pacte.bench import analyze, bare_render_ms, throwaway_database, with_bare_ratios
 from sponsors.models import Advisor
 
-PASSWORD = "banc-d-essai-des-pages"  # noqa: S105  # nosec B105: a throwaway database's
+# The personas' password, in a throwaway database (bandit B105, ruff S105).
+PASSWORD = "banc-d-essai-des-pages"  # noqa: S105  # nosec B105
 HISTORY_EVENTS = 30
 HISTORY_MESSAGES = 20
 HISTORY_DOCUMENTS = 5
