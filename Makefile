@@ -70,10 +70,15 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# The page benchmark needs PostgreSQL (gunicorn's processes read its data), Redis and wrk:
+# it makes its throwaway database on BENCH_DATABASE_URL's server.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pacte_bench
+
 bench: $(VENV)/.installed
 	$(PY) manage.py bench
 	$(PY) manage.py bench_sweep
 	$(PY) manage.py bench_dashboard
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_pages
 
 clean:
 	rm -rf $(VENV) var .pytest_cache test-artifacts

@@ -34,8 +34,13 @@ def test_bench_sweep_prints_its_figures_and_counts_the_same_queries_for_more_ope
         "sweep_queries_0k_open",
         "open_applications",
         "due",
+        "bare_render_ms",
+        "build_s_x_bare",
+        "sweep_100k_s_x_bare",
     ]
     assert figures["sweep_acted"] == "40"
     assert figures["sweep_queries"] == figures["sweep_queries_0k_open"]
     assert float(figures["sweep_100k_s"]) >= 0
+    assert float(figures["bare_render_ms"]) > 0
+    assert float(figures["sweep_100k_s_x_bare"]) >= 0
     assert Reminder.objects.count() == 0  # rolled back

@@ -28,6 +28,16 @@ FIGURES = [
     "applications_ranked",
     "build_s",
 ]
+# Each timed figure over one render of the bare template, in the same process.
+RATIOS = [
+    "bare_render_ms",
+    "matching_p50_ms_x_bare",
+    "matching_p95_ms_x_bare",
+    "matching_max_ms_x_bare",
+    "matching_load_p95_ms_x_bare",
+    "matching_rank_p95_ms_x_bare",
+    "build_s_x_bare",
+]
 
 
 def bench(**sizes) -> dict[str, str]:
@@ -41,7 +51,7 @@ def bench(**sizes) -> dict[str, str]:
 def test_bench_prints_one_name_value_line_per_figure():
     figures = bench(corporations=10, interlocutors=30, presences=60, offers=5, applications=5)
 
-    assert list(figures) == FIGURES
+    assert list(figures) == FIGURES + RATIOS
     assert {name: figures[name] for name in FIGURES[9:14]} == {
         "corporations": "10",
         "interlocutors": "30",
@@ -50,6 +60,9 @@ def test_bench_prints_one_name_value_line_per_figure():
         "applications_ranked": "5",
     }
     for name in FIGURES[:5] + ["build_s"]:
+        assert float(figures[name]) >= 0, name
+    assert float(figures["bare_render_ms"]) > 0
+    for name in RATIOS[1:]:
         assert float(figures[name]) >= 0, name
     assert 0 <= int(figures["candidates_p50"]) <= int(figures["candidates_max"]) <= 30
     assert int(figures["matching_queries"]) == int(figures["matching_queries_10_corporations"])

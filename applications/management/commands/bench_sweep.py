@@ -35,7 +35,7 @@ from applications.models import (
 from applications.reminders import is_business_day, sweep
 from corporations.enums import MatchStatus
 from corporations.models import Interlocutor, Match, MemberCorporation
-from pacte.bench import analyze, rolled_back, throwaway_database
+from pacte.bench import analyze, bare_render_ms, rolled_back, throwaway_database, with_bare_ratios
 from pacte.celery import app as celery_app
 from sponsors.enums import SponsorKind
 from sponsors.models import Advisor, SponsorBody
@@ -68,6 +68,7 @@ class Command(BaseCommand):
                 figures = self.measure(open_count, due, small_open, seed, commit=not in_place)
         finally:
             celery_app.conf.broker_write_url, celery_app.conf.task_always_eager = saved
+        figures = with_bare_ratios(figures, bare_render_ms())
         for name, value in figures.items():
             self.stdout.write(f"{name}={value}")
 

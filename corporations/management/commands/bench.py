@@ -47,7 +47,7 @@ from corporations.models import (
 )
 from corporations.selectors import load_candidates, need_of, ranking_for
 from corporations.services import recount_records
-from pacte.bench import analyze, rolled_back, throwaway_database
+from pacte.bench import analyze, bare_render_ms, rolled_back, throwaway_database, with_bare_ratios
 from sponsors.enums import SponsorKind
 from sponsors.models import SponsorBody
 
@@ -155,6 +155,7 @@ class Command(BaseCommand):
             self.progress(f"Creating a throwaway database ({connection.vendor})…")
         with throwaway_database(enabled=not in_place):
             figures = self.measure(options, in_place=in_place)
+        figures = with_bare_ratios(figures, bare_render_ms())
         for name, value in figures.items():
             self.stdout.write(f"{name}={value}")
 
