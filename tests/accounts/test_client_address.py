@@ -9,6 +9,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from accounts.addresses import client_address, normalise
+from tests.accounts.test_rate_limits import signup_data
 from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,6 @@ BALANCER = "10.0.0.2"
 LOGIN_URL = reverse("accounts:login")
 SIGNUP_URL = reverse("accounts:signup")
 RESET_URL = reverse("accounts:password_reset")
-PASSWORD = "Hanoi-2007-bureaux"
 
 
 @pytest.fixture
@@ -190,16 +190,6 @@ def test_a_spoofed_header_straight_to_the_portal_is_ignored(client, settings, sm
 
     assert statuses == [200, 200, 200, 200, 429, 429]
     assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["203.0.113.7"]
-
-
-def signup_data(number: int) -> dict:
-    return {
-        "first_name": "Claire",
-        "last_name": f"Martin{number}",
-        "email": f"claire.martin{number}@asconit.example",
-        "password1": PASSWORD,
-        "password2": PASSWORD,
-    }
 
 
 def test_signup_behind_the_proxy_is_limited_per_client(client, behind_proxy):
