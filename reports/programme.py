@@ -10,13 +10,16 @@ from datetime import date
 
 from django.core.cache import cache
 from django.db.models import Prefetch
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django_countries import countries
 from django_countries.fields import Country
 
 from corporations.models import HostingOffer, MemberCorporation, Presence
 
-from . import figures, worldmap
+from . import caching, figures, worldmap
 
 # The live figures are worked out at most this often (seconds).
 HEADLINE_SECONDS = 10 * 60
@@ -79,8 +82,35 @@ class Directory:
             entry = by_code.get(shape.code)
             if entry is not None:
                 title = f"{title} — {', '.join(c.name for c in entry.corporations)}"
-            shapes.append(MapCountry(d=shape.d, title=title, present=entry is not None))
+            # An outline is numbers, "m", "z", commas and spaces: nothing to escape, on each
+            # of its 190 kB.
+            d = mark_safe(shape.d)  # noqa: S308  # nosec B308
+            shapes.append(MapCountry(d=d, title=title, present=entry is not None))
         return shapes
+
+
+def directory_html() -> SafeString:
+    """The directory and its world map as HTML (some 270 kB, most of it the map), drawn once
+    per language and kept in the cache until a corporation, a presence or a hosting offer
+    changes (`reports.caching`)."""
+    key = f"reports:directory:{caching.generation(caching.DIRECTORY)}:{get_language()}"
+    html = cache.get(key)
+    if html is None:
+        found = directory()
+        html = str(
+            render_to_string(
+                "reports/public/_directory.html",
+                {
+                    "corporations": found.corporations,
+                    "countries": found.countries,
+                    "map_view_box": worldmap.world_map().view_box,
+                    "map_countries": found.world_map(),
+                    "as_of": timezone.now(),
+                },
+            )
+        )
+        cache.set(key, html, caching.DIRECTORY_SECONDS)
+    return mark_safe(html)  # noqa: S308  # nosec B308 (our own template's output, escaped)
 
 
 def directory() -> Directory:
@@ -106,6 +136,7 @@ def directory() -> Directory:
     )
     by_country: dict[str, CountryEntry] = {}
     entries = []
+    order = name_order()
     for corporation in corporations:
         entry = CorporationEntry(corporation)
         codes = {presence.country.code for presence in corporation.presences.all()}
@@ -118,15 +149,21 @@ def directory() -> Directory:
         for code in codes:
             place = by_country.setdefault(code, CountryEntry(Country(code)))
             place.corporations.append(corporation)
-        entry.countries = in_name_order(codes)
+        entry.countries = in_name_order(codes, order)
         entries.append(entry)
     return Directory(
         corporations=entries,
-        countries=[by_country[country.code] for country in in_name_order(by_country)],
+        countries=[by_country[country.code] for country in in_name_order(by_country, order)],
     )
 
 
-def in_name_order(codes) -> list[Country]:
-    """The countries of `codes` in django_countries' order: by name, in the current language."""
-    codes = set(codes)
-    return [Country(country.code) for country in countries if country.code in codes]
+def name_order() -> dict[str, int]:
+    """Each country's rank in django_countries' order: by name, in the current language."""
+    return {country.code: rank for rank, country in enumerate(countries)}
+
+
+def in_name_order(codes, order: dict[str, int] | None = None) -> list[Country]:
+    """The countries of `codes` in django_countries' order (`name_order`), those it does not
+    know left out."""
+    order = order if order is not None else name_order()
+    return [Country(code) for code in sorted((c for c in codes if c in order), key=order.get)]
