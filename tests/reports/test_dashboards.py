@@ -6,15 +6,17 @@ import re
 
 import pytest
 import time_machine
+from django import forms
 from django.urls import reverse
 
 from applications import services
 from applications.enums import Action
 from corporations.models import Interlocutor
 from reports import caching
+from reports.forms import FiguresFilterForm
 from reports.models import Goal
 from tests.conftest import TwoFactorClient
-from tests.factories import HostingOfferFactory
+from tests.factories import HostingOfferFactory, SponsorBodyFactory, sector
 from tests.reports.conftest import accepted, at
 
 pytestmark = pytest.mark.django_db
@@ -277,6 +279,27 @@ def test_english(history, today):
     assert row(response, "table-accompanied", "January 2026") == ["2", "2"]
     assert row(response, "table-reviews", "January 2026")[1] == "17.5"
     assert row(response, "table-countries", "Vietnam")[0] == "5"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{}, {"country": "VN", "sector": "section", "sponsor_body": "body"}, {"start": "x"}],
+)
+def test_the_filters_selects_are_written_as_django_writes_them(data):
+    body = SponsorBodyFactory(name="CCI <Nord> & 'Pas-de-Calais'")
+    section = sector("62").section
+    data = {**data, "sector": section.pk, "sponsor_body": body.pk} if data.get("sector") else data
+    form = FiguresFilterForm(data, with_sponsor_body=True)
+    form.is_valid()
+    attrs = {"class": "form-select", "aria-describedby": "help", "required": False}
+
+    for name in ("country", "sector", "sponsor_body"):
+        ours = form[name].as_widget(attrs=dict(attrs))
+        form.fields[name].widget.__class__ = forms.Select
+        djangos = form[name].as_widget(attrs=dict(attrs))
+
+        assert ours == djangos.replace("\n\n", "\n")  # but for the blank lines
+    assert "CCI &lt;Nord&gt; &amp; &#x27;Pas-de-Calais&#x27;</option>" in ours
 
 
 # --- A sponsor body ----------------------------------------------------------------------------
