@@ -5,6 +5,7 @@ Nothing personal ever: corporations' names, sites and presentations, countries, 
 and the figures' aggregate counts. No interlocutor, user, SME or application is read here.
 """
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -26,12 +27,14 @@ HEADLINE_SECONDS = 10 * 60
 
 
 def live_figures(today: date | None = None) -> figures.Headline:
-    """`figures.headline`, cached for ten minutes. Its figures are numbers, the same in every
-    language: the key holds the date only (a new day, new figures)."""
+    """`figures.headline`, kept in the cache until what it counts changes (the generation of
+    `reports.caching`) and ten minutes at most; it says as of when. Its figures are numbers,
+    the same in every language: the key holds no language, and the date (a new day, new
+    figures)."""
     today = today or timezone.localdate()
     return cache.get_or_set(
-        f"reports:headline:{today.isoformat()}",
-        lambda: figures.headline(today),
+        f"reports:headline:{caching.generation(caching.FIGURES)}:{today.isoformat()}",
+        lambda: dataclasses.replace(figures.headline(today), as_of=timezone.now()),
         HEADLINE_SECONDS,
     )
 

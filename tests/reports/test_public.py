@@ -191,7 +191,7 @@ def test_live_figures_without_any_review_show_a_dash(today):
     )
 
 
-def test_live_figures_are_cached_for_ten_minutes(history, today):
+def test_live_figures_show_a_transition_at_once_and_say_as_of_when(history, today):
     assert figure(get(PROGRAMME), "figure-accompanied").startswith("3 ")
     history.walk(
         history.company("k", "62"),
@@ -200,9 +200,23 @@ def test_live_figures_are_cached_for_ten_minutes(history, today):
         *accepted(at("2026-03-01"), at("2026-03-02"), at("2026-03-15", 11)),
     )
 
-    assert figure(get(PROGRAMME), "figure-accompanied").startswith("3 ")
+    with time_machine.travel(today + timedelta(minutes=5), tick=False):
+        response = get(PROGRAMME)
+        html = get(HOME).content.decode()  # the same figures, from the cache
+
+    assert figure(response, "figure-accompanied").startswith("4 ")
+    as_of = '<p class="small text-body-secondary mt-2 mb-0" data-testid="live-figures-as-of">'
+    assert f"{as_of}Chiffres à jour au 15 mars 2026 12:05</p>" in response.content.decode()
+    assert f"{as_of}Chiffres à jour au 15 mars 2026 12:05</p>" in html
+
+
+def test_live_figures_are_worked_out_again_after_ten_minutes(history, today):
+    get(PROGRAMME)
+
     with time_machine.travel(today + timedelta(minutes=11), tick=False):
-        assert figure(get(PROGRAMME), "figure-accompanied").startswith("4 ")
+        html = get(PROGRAMME).content.decode()
+
+    assert "Chiffres à jour au 15 mars 2026 12:11</p>" in html
 
 
 # --- The member corporations and their countries -------------------------------------------------
