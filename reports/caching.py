@@ -9,9 +9,15 @@ Each key also holds a *generation*: a counter in the cache that the writes which
 a page shows move on (`bump`), so that the next view works the page out again. The counters
 move on the saves and deletions of the models concerned (the receivers below), whoever makes
 them: the workflow's services, the sweep, the admin, the forms. A bulk `update()` sends no
-signal: those of the workflow run beside a save of the application that does, and the
-cached pages expire anyway after a few minutes (`DASHBOARD_SECONDS`, `DIRECTORY_SECONDS`),
-which the pages say ("à jour au …").
+signal: those of the workflow run beside a save of the application that does. What is not
+followed (time passing: overdue reviews, stalled applications; a person's name in the
+interlocutors' load or the overdue list) waits for the cached page to expire, after a few
+minutes (`DASHBOARD_SECONDS`, `DIRECTORY_SECONDS`); the pages say as of when ("à jour au …").
+The live figures of the public pages (`programme.live_figures`) follow the dashboard's
+generation too.
+
+A cache emptied (or a counter evicted) only means pages worked out again. A database restored
+or rebuilt under a cache kept (as the page benchmark may) should come with the cache flushed.
 """
 
 import time
