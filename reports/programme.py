@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django_countries import countries
-from django_countries.fields import Country
 
 from corporations.models import HostingOffer, MemberCorporation, Presence
 
@@ -41,10 +40,19 @@ def live_figures(today: date | None = None) -> figures.Headline:
 # --- The member corporations and their countries ----------------------------------------------
 
 
+@dataclass(frozen=True)
+class Place:
+    """A country as the directory shows it: its code, and its name in the current language
+    looked up once per drawing (not at each of its thousand mentions)."""
+
+    code: str
+    name: str
+
+
 @dataclass
 class CorporationEntry:
     corporation: MemberCorporation
-    countries: list[Country] = field(default_factory=list)  # present or hosting there
+    countries: list[Place] = field(default_factory=list)  # present or hosting there
     desks: int = 0  # hosting desks offered, all countries
     at_cost_desks: int = 0  # of those, offered at cost
 
@@ -55,7 +63,7 @@ class CorporationEntry:
 
 @dataclass
 class CountryEntry:
-    country: Country
+    country: Place
     corporations: list[MemberCorporation] = field(default_factory=list)
     desks: int = 0  # hosting desks the corporations offer there
 
@@ -73,6 +81,7 @@ class Directory:
 
     corporations: list[CorporationEntry]
     countries: list[CountryEntry]
+    names: "CountryNames"
 
     def world_map(self) -> list[MapCountry]:
         """Every shape of the map, titled in the current language (with the corporations
@@ -80,7 +89,7 @@ class Directory:
         by_code = {entry.country.code: entry for entry in self.countries}
         shapes = []
         for shape in worldmap.world_map().shapes:
-            title = countries.name(shape.code) or shape.name
+            title = self.names.name(shape.code) or shape.name
             entry = by_code.get(shape.code)
             if entry is not None:
                 title = f"{title} — {', '.join(c.name for c in entry.corporations)}"
@@ -118,16 +127,24 @@ def directory_html() -> SafeString:
 def directory() -> Directory:
     """The active member corporations (by name), with where each is present or offers desks,
     and the same by country (in the current language's order of country names): 3 queries.
-    The presences and offers are read as plain rows: a country object each for some 1,000
-    rows was most of the work."""
+    The presences and offers are read as plain rows, and each country's name looked up once:
+    a country object for each of some 1,000 rows, and a name looked up at each mention, were
+    most of the work."""
     corporations = list(
         MemberCorporation.objects.filter(is_active=True)
         .only("name", "slug", "website", "description")
         .order_by("name")
     )
     entries = {corporation.pk: CorporationEntry(corporation) for corporation in corporations}
+    names = CountryNames()
     codes: dict[int, set[str]] = {pk: set() for pk in entries}
     by_country: dict[str, CountryEntry] = {}
+
+    def country_entry(code: str) -> CountryEntry:
+        if code not in by_country:
+            by_country[code] = CountryEntry(names.place(code))
+        return by_country[code]
+
     # No ordering: the countries are sorted here.
     presences = Presence.objects.filter(corporation_id__in=entries).order_by()
     for corporation_id, code in presences.values_list("corporation_id", "country"):
@@ -140,27 +157,35 @@ def directory() -> Directory:
         entry = entries[corporation_id]
         entry.desks += desks
         entry.at_cost_desks += desks if at_cost else 0
-        place = by_country.get(code) or by_country.setdefault(code, CountryEntry(Country(code)))
-        place.desks += desks
-    order = name_order()
+        country_entry(code).desks += desks
     for corporation in corporations:
         for code in codes[corporation.pk]:
-            place = by_country.get(code) or by_country.setdefault(code, CountryEntry(Country(code)))
-            place.corporations.append(corporation)
-        entries[corporation.pk].countries = in_name_order(codes[corporation.pk], order)
+            country_entry(code).corporations.append(corporation)
+        entries[corporation.pk].countries = names.in_order(codes[corporation.pk])
     return Directory(
         corporations=list(entries.values()),
-        countries=[by_country[country.code] for country in in_name_order(by_country, order)],
+        countries=[by_country[place.code] for place in names.in_order(by_country)],
+        names=names,
     )
 
 
-def name_order() -> dict[str, int]:
-    """Each country's rank in django_countries' order: by name, in the current language."""
-    return {country.code: rank for rank, country in enumerate(countries)}
+class CountryNames:
+    """Every country's name in the current language, read once, and django_countries' order
+    (by name) to list them in."""
 
+    def __init__(self):
+        self.names = {code: str(name) for code, name in countries}
+        self.rank = {code: rank for rank, code in enumerate(self.names)}
 
-def in_name_order(codes, order: dict[str, int] | None = None) -> list[Country]:
-    """The countries of `codes` in django_countries' order (`name_order`), those it does not
-    know left out."""
-    order = order if order is not None else name_order()
-    return [Country(code) for code in sorted((c for c in codes if c in order), key=order.get)]
+    def name(self, code: str) -> str:
+        """The name, or "" for a code django_countries does not know (as `Country.name`)."""
+        return self.names.get(code, "")
+
+    def place(self, code: str) -> Place:
+        return Place(code, self.name(code))
+
+    def in_order(self, codes) -> list[Place]:
+        """The countries of `codes` in name order, those django_countries does not know left
+        out."""
+        known = sorted((code for code in codes if code in self.rank), key=self.rank.__getitem__)
+        return [Place(code, self.names[code]) for code in known]
