@@ -8,3 +8,8 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
     verbose_name = _("Chiffres du programme")
+
+    def ready(self):
+        from . import caching
+
+        caching.connect()

@@ -734,6 +734,7 @@ class Headline:
     smes_accompanied: int  # this calendar year
     median_review_days: float | None  # reviews finished in the last twelve months
     goal: int | None
+    as_of: datetime | None = field(default=None, compare=False)  # when worked out, if kept
 
 
 def headline(today: date) -> Headline:

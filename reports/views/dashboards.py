@@ -4,14 +4,23 @@ member corporation's for its coordinators (and for staff).
 Each chart is drawn in the browser by `static/js/charts.js` from the JSON the page carries
 (`json_script`, no inline script), and each has its table beside it: the same figures, for
 screen readers and for copying.
+
+The programme's dashboard is drawn once for all who see the same figures and kept in the
+cache until something it counts changes (`reports.caching`); it says as of when.
 """
 
+import hashlib
+
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can
@@ -21,7 +30,7 @@ from corporations.rules import interlocutor_of
 from sponsors.models import SponsorBody
 from sponsors.rules import advisor_body_id
 
-from .. import figures
+from .. import caching, figures
 from ..forms import FiguresFilterForm, PeriodForm
 
 # Charts show at most this many rows of a breakdown; the table beside shows them all.
@@ -59,6 +68,61 @@ def dashboard(request):
         country=form.cleaned_data["country"],
         sector=form.cleaned_data["sector"],
     )
+    context |= {"period": period}
+    context |= dashboard_parts(request, form, scope, staff=staff)
+    return render(request, "reports/dashboard.html", context)
+
+
+def dashboard_parts(
+    request, form: FiguresFilterForm, scope: figures.Scope, *, staff: bool
+) -> dict[str, str]:
+    """The dashboard's filters (valid) and figures as HTML, from the cache when the same were
+    drawn since the last change to what they show (`reports.caching`), else drawn now.
+
+    The key holds everything they depend on: who looks (staff see the sponsor bodies'
+    breakdown and the interlocutors' load, an advisor never does, whatever body staff filter
+    on), the scope (an advisor's is always their own body), the period, today (the goal's
+    pace), the language, the filters as typed, and whether the link to the admin is shown."""
+    period = form.period
+    admin_link = request.user.is_staff
+    typed = "&".join(f"{name}={form.data.get(name, '')}" for name in form.fields)
+    key = ":".join(
+        str(part)
+        for part in (
+            "reports:dashboard",
+            caching.generation(caching.FIGURES),
+            get_language(),
+            "staff" if staff else "body",
+            int(admin_link),
+            scope.sponsor_body.pk if scope.sponsor_body else "-",
+            scope.country or "-",
+            scope.sector.pk if scope.sector else "-",
+            period.start.isoformat(),
+            period.end.isoformat(),
+            timezone.localdate().isoformat(),
+            hashlib.sha256(typed.encode()).hexdigest()[:16],
+        )
+    )
+    parts = cache.get(key)
+    if parts is None:
+        parts = {
+            "filters": str(
+                render_to_string("reports/_filters.html", {"form": form, "request": request})
+            ),
+            "figures": str(
+                render_to_string(
+                    "reports/_dashboard_figures.html",
+                    figures_context(scope, period, staff=staff) | {"admin_link": admin_link},
+                )
+            ),
+        }
+        cache.set(key, parts, caching.DASHBOARD_SECONDS)
+    # Our own templates' output, escaped when drawn.
+    return {name: mark_safe(html) for name, html in parts.items()}  # noqa: S308  # nosec B308
+
+
+def figures_context(scope: figures.Scope, period: figures.Period, *, staff: bool) -> dict:
+    """The figures of `scope` over `period`, and the charts' data, as the template needs."""
     now = timezone.now()
     accompanied = figures.accompanied(scope, period, timezone.localdate(now))
     reviews = figures.review_times(scope, period)
@@ -68,11 +132,11 @@ def dashboard(request):
         "sector": figures.by_sector(scope, period),
         "corporation": figures.by_corporation(scope, period),
     }
-    if sponsor_body is None:
+    if staff:
         breakdowns["sponsor_body"] = figures.by_sponsor_body(scope, period)
     ratings = figures.ratings(scope, period)
-    context |= {
-        "period": period,
+    context = {
+        "as_of": now,
         "accompanied": accompanied,
         "accompanied_rows": list(zip(accompanied.by_month, accompanied.cumulative, strict=True)),
         "reviews": reviews,
@@ -95,7 +159,7 @@ def dashboard(request):
     }
     if "sponsor_body" in breakdowns:
         context["charts"]["sponsor_bodies"] = breakdown_chart(breakdowns["sponsor_body"])
-    return render(request, "reports/dashboard.html", context)
+    return context
 
 
 @login_required

@@ -9,7 +9,6 @@ from django.views.decorators.http import require_safe
 from applications.enums import State, SupportKind
 
 from .. import programme as reads
-from .. import worldmap
 
 # What each kind of support brings (the programme's own words).
 SUPPORTS = [
@@ -102,14 +101,6 @@ def programme(request):
 
 @require_safe
 def corporations(request):
-    directory = reads.directory()
     return render(
-        request,
-        "reports/public/corporations.html",
-        {
-            "corporations": directory.corporations,
-            "countries": directory.countries,
-            "map_view_box": worldmap.world_map().view_box,
-            "map_countries": directory.world_map(),
-        },
+        request, "reports/public/corporations.html", {"directory": reads.directory_html()}
     )

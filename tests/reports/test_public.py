@@ -191,7 +191,7 @@ def test_live_figures_without_any_review_show_a_dash(today):
     )
 
 
-def test_live_figures_are_cached_for_ten_minutes(history, today):
+def test_live_figures_show_a_transition_at_once_and_say_as_of_when(history, today):
     assert figure(get(PROGRAMME), "figure-accompanied").startswith("3 ")
     history.walk(
         history.company("k", "62"),
@@ -200,9 +200,23 @@ def test_live_figures_are_cached_for_ten_minutes(history, today):
         *accepted(at("2026-03-01"), at("2026-03-02"), at("2026-03-15", 11)),
     )
 
-    assert figure(get(PROGRAMME), "figure-accompanied").startswith("3 ")
+    with time_machine.travel(today + timedelta(minutes=5), tick=False):
+        response = get(PROGRAMME)
+        html = get(HOME).content.decode()  # the same figures, from the cache
+
+    assert figure(response, "figure-accompanied").startswith("4 ")
+    as_of = '<p class="small text-body-secondary mt-2 mb-0" data-testid="live-figures-as-of">'
+    assert f"{as_of}Chiffres à jour au 15 mars 2026 12:05</p>" in response.content.decode()
+    assert f"{as_of}Chiffres à jour au 15 mars 2026 12:05</p>" in html
+
+
+def test_live_figures_are_worked_out_again_after_ten_minutes(history, today):
+    get(PROGRAMME)
+
     with time_machine.travel(today + timedelta(minutes=11), tick=False):
-        assert figure(get(PROGRAMME), "figure-accompanied").startswith("4 ")
+        html = get(PROGRAMME).content.decode()
+
+    assert "Chiffres à jour au 15 mars 2026 12:11</p>" in html
 
 
 # --- The member corporations and their countries -------------------------------------------------
@@ -315,6 +329,46 @@ def test_corporations_in_english(members):
     assert "Germany" in map_titles(response, present=False)
 
 
+# --- The directory kept in the cache ------------------------------------------------------------
+
+
+def test_the_directory_says_as_of_when(members, today):
+    get(CORPORATIONS)
+
+    with time_machine.travel(today + timedelta(minutes=5), tick=False):
+        html = get(CORPORATIONS).content.decode()  # from the cache
+
+    assert "Liste à jour au 15 mars 2026 12:00" in html
+    assert "List as of March 15, 2026, noon" in get(CORPORATIONS, "en").content.decode()
+
+
+def test_the_directory_shows_a_change_at_once(members):
+    get(CORPORATIONS)
+    get(CORPORATIONS, "en")
+    edf = members["edf"]
+
+    PresenceFactory(corporation=edf, country="BR", city="Rio de Janeiro")
+    HostingOfferFactory(corporation=edf, country="CN", city="Shanghai", desks=3)
+    members["alstom"].hosting_offers.get(city="Casablanca").delete()
+
+    response = get(CORPORATIONS)
+    assert table(response, "countries") == [
+        ["Brésil", "EDF", "0"],
+        ["Chine", "EDF", "3"],
+        # Alstom was in Morocco by its desks only.
+        ["Viêt Nam", "Alstom, EDF", "4"],
+    ]
+    assert "Brésil — EDF" in map_titles(response, present=True)
+    assert "Brazil — EDF" in map_titles(get(CORPORATIONS, "en"), present=True)
+
+    edf.is_active = False
+    edf.save()  # as the admin does
+
+    response = get(CORPORATIONS)
+    assert [row[0] for row in table(response, "corporations")] == ["Alstom https://www.alstom.com"]
+    assert map_titles(response, present=True) == {"Viêt Nam — Alstom"}
+
+
 # --- No personal data ---------------------------------------------------------------------------
 
 
@@ -367,7 +421,7 @@ def test_public_pages_show_no_personal_data(
 # The live figures: the SMEs accompanied, the reviews' GROUP BY (and their ranked rows when
 # there are some), the year's goal. Then cached: none.
 FIGURES_QUERIES = 3
-# The corporations, their presences, their hosting offers.
+# The corporations, their presences, their hosting offers; then drawn from the cache: none.
 CORPORATIONS_QUERIES = 3
 
 
@@ -390,15 +444,19 @@ def test_corporations_queries_with_one_and_many_members(django_assert_num_querie
     HostingOfferFactory(corporation=alstom, country="VN")
     with django_assert_num_queries(CORPORATIONS_QUERIES):
         get(CORPORATIONS)
+    with django_assert_num_queries(0):
+        get(CORPORATIONS)
 
     for name, countries in [("EDF", "CN FR BR"), ("Total", "NG AO"), ("Renault", "MA RO")]:
         corporation = MemberCorporationFactory(name=name)
         for country in countries.split():
             PresenceFactory(corporation=corporation, country=country)
             HostingOfferFactory(corporation=corporation, country=country)
-    with django_assert_num_queries(CORPORATIONS_QUERIES):
+    with django_assert_num_queries(CORPORATIONS_QUERIES):  # the new members: drawn again
         response = get(CORPORATIONS)
     assert len(table(response, "corporations")) == 4
+    with django_assert_num_queries(0):
+        get(CORPORATIONS)
 
 
 # --- Under the strict Content-Security-Policy ----------------------------------------------------
@@ -437,6 +495,8 @@ def test_the_map_is_read_once_and_lightened():
     assert world.view_box == "0 0 1010 666"
     assert len(world.shapes) == 256
     assert all(shape.d.startswith("m") and shape.d.endswith("z") for shape in world.shapes)
+    # Nothing in an outline to escape (the page writes them as they are).
+    assert all(re.fullmatch(r"[mz0-9.,\- ]+", shape.d) for shape in world.shapes)
     assert sum(len(shape.d) for shape in world.shapes) < 250_000  # from 1.2 MB
     codes = [shape.code for shape in world.shapes]
     assert codes.count("UM") == 6
