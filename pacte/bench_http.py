@@ -270,6 +270,14 @@ def finish(process: subprocess.Popen, log: Path) -> None:
         raise BenchError(f"collectstatic failed:\n{log.read_text(errors='replace')}")
 
 
+def flush_cache(url: str) -> None:
+    """Empty the Redis database at `url`, the benchmark's own."""
+    import redis  # the portal's cache client, installed with it
+
+    with redis.Redis.from_url(url) as client:
+        client.flushdb()
+
+
 def production_env(*, database_url: str, cache_url: str, static_root: Path, var_dir: Path):
     """The portal's production settings, for the gunicorn child (and its collectstatic)."""
     env = {

@@ -12,11 +12,11 @@ review, one proposed to the interlocutor measured) have a long history: 30 event
 messages, 5 documents each.
 
 Then it collects the static files into a temporary folder and starts two gunicorns with
-`--workers 4` (`--workers`) and the production settings (`DJANGO_DEBUG=0`, a Redis cache of
-its own, `PACTE_BENCH_REDIS_DB`): the portal, and the bare view (`pacte.bench_bare`, a 25-row
-table template, never one of the portal's URLs). It logs each persona in through the login
-form (staff past the second factor), checks every page answers 200 for its persona, and loads
-each with `wrk -t2 -c16 -d10s --latency` (`--threads`, `--connections`, `--duration`,
+`--workers 4` (`--workers`) and the production settings (`DJANGO_DEBUG=0`, a Redis cache of its
+own, `PACTE_BENCH_REDIS_DB`, emptied first): the portal, and the bare view (`pacte.bench_bare`,
+a 25-row table template, never one of the portal's URLs). It logs each persona in through the
+login form (staff past the second factor), checks every page answers 200 for its persona, and
+loads each with `wrk -t2 -c16 -d10s --latency` (`--threads`, `--connections`, `--duration`,
 `--quick` for one second), the bare view before each page and after the last. It prints
 `page_ratio_<name>` (the page's requests per second over the mean of the bare view's just
 before and just after), `page_p50_ms_<name>`, `page_p99_ms_<name>`, `page_rss_mb_max` (the
@@ -390,9 +390,10 @@ class Run:
         self.command, self.tmp = command, tmp
         self.seconds, self.threads, self.connections = seconds, threads, connections
         self.workers = workers
+        self.cache_url = f"redis://127.0.0.1:6379/{os.environ.get('PACTE_BENCH_REDIS_DB', '13')}"
         self.env = bench_http.production_env(
             database_url=database_url(connection.settings_dict),
-            cache_url=f"redis://127.0.0.1:6379/{os.environ.get('PACTE_BENCH_REDIS_DB', '13')}",
+            cache_url=self.cache_url,
             static_root=tmp / "static",
             var_dir=tmp / "var",
         )
@@ -411,6 +412,9 @@ class Run:
     def measure(self, data: "DataSet") -> dict[str, object]:
         self.data = data
         bench_http.finish(self.collecting, self.static_log)
+        # The data set was built without that cache: pages or generations a previous run left
+        # there would describe another database.
+        bench_http.flush_cache(self.cache_url)
         env = self.env
         portal = bench_http.Server(
             "portal", "pacte.wsgi:application", bench_http.free_port(), self.tmp / "portal.log"
