@@ -19,6 +19,7 @@ from .geography import DEPARTMENT_REGION, REGION_NAMES
 from .models import Application, Company, Sector
 from .selectors import proposable_interlocutors
 from .validators import normalize_siren, validate_siren
+from .widgets import Select
 
 
 class DateInput(forms.DateInput):
@@ -456,6 +457,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
 
 
 class StaffQueueFilterForm(forms.Form):
+    # Its selects list every sponsor body, sector and country: written in Python (`widgets`).
     state = forms.ChoiceField(
         label=_("État"),
         required=False,
@@ -463,16 +465,22 @@ class StaffQueueFilterForm(forms.Form):
             ("", _("Tous les dossiers en cours")),
             *[(s.value, s.label) for s in State if s not in (State.DRAFT,)],
         ],
+        widget=Select,
     )
-    country = forms.ChoiceField(label=_("Pays cible"), required=False)
+    country = forms.ChoiceField(label=_("Pays cible"), required=False, widget=Select)
     sector = forms.ModelChoiceField(
-        label=_("Secteur"), required=False, queryset=Sector.objects.all(), empty_label=_("Tous")
+        label=_("Secteur"),
+        required=False,
+        queryset=Sector.objects.all(),
+        empty_label=_("Tous"),
+        widget=Select,
     )
     sponsor_body = forms.ModelChoiceField(
         label=_("Parrain"),
         required=False,
         queryset=SponsorBody.objects.all(),
         empty_label=_("Tous"),
+        widget=Select,
     )
     mine = forms.BooleanField(label=_("Seulement les miens"), required=False)
     sort = forms.ChoiceField(
@@ -482,6 +490,7 @@ class StaffQueueFilterForm(forms.Form):
             ("", _("Temps restant")),
             ("endorsed", _("Date de parrainage")),
         ],
+        widget=Select,
     )
 
     def __init__(self, *args, countries=(), **kwargs):

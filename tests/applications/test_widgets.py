@@ -1,0 +1,75 @@
+"""The shared select widgets write, byte for byte, what Django's own widgets write."""
+
+import datetime
+
+import pytest
+from django import forms
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy, override
+
+from applications import widgets
+from applications.models import Sector
+
+CHOICES = [
+    ("", "Tous"),
+    ("fr", "France & « outre-mer »"),
+    ("x<y", mark_safe("<b>déjà sûr</b>")),
+    (3, 1200),
+    ("date", datetime.date(2026, 2, 1)),
+    ("lazy", gettext_lazy("Tous les dossiers en cours")),
+    (
+        "Europe",
+        [("de", "Allemagne"), ("it", 'Italie "ital"'), (None, "Aucun")],
+    ),
+    ("", [("es", "Espagne")]),
+    (None, "Rien"),
+]
+
+VALUES = [None, "", "fr", ["fr", "de"], ["es"], 3, "x<y", "nothing", ["", "lazy", "date"]]
+
+ATTRS = [
+    None,
+    {"id": "id_f"},
+    {"id": "id_f", "required": True, "aria-describedby": "id_f_error", "aria-invalid": "true"},
+    {"disabled": False, "data-x": mark_safe("<ok>"), "title": 'a "b" <c>'},
+]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("attrs", ATTRS)
+@pytest.mark.parametrize("value", VALUES)
+@pytest.mark.parametrize(
+    ("ours", "django"),
+    [(widgets.Select, forms.Select), (widgets.SelectMultiple, forms.SelectMultiple)],
+)
+def test_select_writes_what_django_writes(ours, django, value, attrs, language):
+    widget_attrs = {"class": "form-select", "size": 4}
+    with override(language):
+        expected = django(attrs=widget_attrs, choices=CHOICES).render("f", value, attrs)
+        rendered = ours(attrs=widget_attrs, choices=CHOICES).render("f<", value, attrs)
+        assert rendered == expected.replace('name="f"', 'name="f&lt;"')
+
+
+def test_select_with_no_choices_writes_what_django_writes():
+    assert widgets.Select().render("f", None) == forms.Select().render("f", None)
+
+
+@pytest.mark.django_db
+def test_select_of_a_model_choice_field_writes_what_django_writes():
+    sectors = [Sector.objects.create(code=f"0{n}.1", label_fr=f"Secteur {n}") for n in range(3)]
+
+    class Ours(forms.Form):
+        sector = forms.ModelChoiceField(Sector.objects.order_by("code"), widget=widgets.Select)
+
+    class Djangos(forms.Form):
+        sector = forms.ModelChoiceField(Sector.objects.order_by("code"))
+
+    for data in [None, {"sector": sectors[1].pk}, {"sector": "nope"}]:
+        assert str(Ours(data)["sector"]) == str(Djangos(data)["sector"])
+
+
+def test_select_with_its_own_template_keeps_it():
+    class Custom(widgets.Select):
+        template_name = "django/forms/widgets/input.html"
+
+    assert Custom().render("f", "x").startswith("<input")
