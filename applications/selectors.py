@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import (
     Case,
+    Count,
     DateTimeField,
     Exists,
     ExpressionWrapper,
@@ -332,13 +333,45 @@ def _reminders_seen_by(user: User, application: Application) -> QuerySet[Reminde
 
 
 def staff_queue_countries() -> list[tuple[str, str]]:
-    """The target countries of the applications in the association's hands, for the filter."""
+    """The target countries of the applications in the association's hands, for the filter:
+    each once (the model's ordering cleared, else DISTINCT runs over the dates too), by name."""
     codes = (
         Application.objects.filter(state__in=State.with_association())
+        .order_by()
         .values_list("target_country", flat=True)
         .distinct()
     )
     return sorted(((code, str(Country(code).name)) for code in codes), key=lambda item: item[1])
+
+
+@dataclass(frozen=True)
+class StaffQueueCounts:
+    """The figures above the staff queue."""
+
+    by_state: dict[str, int]  # the states in the association's hands that hold any, by label
+    awaiting_sponsor: int
+    overdue: int
+
+
+def staff_queue_counts(now: datetime) -> StaffQueueCounts:
+    """What the association holds, state by state, what awaits a sponsor and how many reviews
+    are late: two queries."""
+    rows = (
+        Application.objects.filter(state__in=[*State.with_association(), State.AWAITING_SPONSOR])
+        .order_by()
+        .values("state")
+        .annotate(n=Count("pk"))
+    )
+    counts = {row["state"]: row["n"] for row in rows}
+    return StaffQueueCounts(
+        by_state={  # in the workflow's order
+            state.label: counts[state]
+            for state in State
+            if state in State.with_association() and state in counts
+        },
+        awaiting_sponsor=counts.get(State.AWAITING_SPONSOR, 0),
+        overdue=Application.objects.overdue(now).count(),
+    )
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -613,20 +612,16 @@ def staff_queue(request):
     form = lists.staff_queue_form(request.GET)
     queue = lists.staff_queue(request.user, request.GET, form=form)
     applications = _page(request, selectors.with_news(queue, request.user))
-    counts = (
-        Application.objects.filter(state__in=State.with_association())
-        .values("state")
-        .annotate(n=Count("pk"))
-    )
+    counts = selectors.staff_queue_counts(timezone.now())
     return render(
         request,
         "applications/staff_queue.html",
         {
             "applications": applications,
             "form": form,
-            "counts": {State(row["state"]).label: row["n"] for row in counts},
-            "awaiting_sponsor": Application.objects.filter(state=State.AWAITING_SPONSOR).count(),
-            "overdue": Application.objects.overdue(timezone.now()).count(),
+            "counts": counts.by_state,
+            "awaiting_sponsor": counts.awaiting_sponsor,
+            "overdue": counts.overdue,
         },
     )
 

@@ -14,6 +14,8 @@ from applications.selectors import (
     sponsor_bodies_for,
     sponsor_queue,
     staff_queue,
+    staff_queue_countries,
+    staff_queue_counts,
     visible_applications,
 )
 from tests.factories import (
@@ -246,6 +248,25 @@ def test_staff_queue_empty_for_non_staff(queue, request, persona):
 
 def test_staff_queue_open_to_the_admin(queue, admin_user):
     assert len(staff_queue(admin_user)) == 3
+
+
+def test_staff_queue_countries_lists_each_country_in_the_queue_once_by_name(queue):
+    make_application_in(State.IN_REVIEW)  # a second Vietnamese one
+
+    assert staff_queue_countries() == [("BR", "Brésil"), ("VN", "Viêt Nam")]
+
+
+def test_staff_queue_counts_by_state_in_the_workflow_order_awaiting_and_overdue(queue):
+    counts = staff_queue_counts(DAY_ONE + timedelta(days=5))
+    late = staff_queue_counts(DAY_ONE + timedelta(days=60))
+
+    assert list(counts.by_state.items()) == [
+        ("En instruction", 1),
+        ("En attente de compléments", 1),
+        ("Proposée à un grand groupe", 1),
+    ]
+    assert (counts.awaiting_sponsor, counts.overdue) == (1, 0)
+    assert late.overdue == 2  # the two running clocks; the Brazilian one is paused
 
 
 @pytest.mark.parametrize("rows", [1, 5])
