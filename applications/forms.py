@@ -493,9 +493,16 @@ class StaffQueueFilterForm(forms.Form):
         widget=Select,
     )
 
-    def __init__(self, *args, countries=(), **kwargs):
+    def __init__(self, *args, countries=(), sectors=None, sponsor_bodies=None, **kwargs):
+        """`sectors` and `sponsor_bodies`, when given, are the (pk, label) pairs of the
+        selects (`selectors.sector_choices`...): cheaper than a model instance per option;
+        what is chosen is still looked up in the fields' querysets."""
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", _("Tous")), *countries]
+        for name, choices in (("sector", sectors), ("sponsor_body", sponsor_bodies)):
+            if choices is not None:
+                field = self.fields[name]
+                field.choices = [("", field.empty_label), *choices]
 
 
 class OwnerForm(forms.Form):

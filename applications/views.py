@@ -28,7 +28,7 @@ from corporations.selectors import ranking_for
 from reports import programme
 from sponsors.enums import Decision
 
-from . import clock, documents, lists, selectors, services
+from . import clock, documents, lists, rows, selectors, services
 from .enums import Action, State
 from .forms import (
     ACTION_FORMS,
@@ -612,12 +612,14 @@ def staff_queue(request):
     form = lists.staff_queue_form(request.GET)
     queue = lists.staff_queue(request.user, request.GET, form=form)
     applications = _page(request, selectors.with_news(queue, request.user))
-    counts = selectors.staff_queue_counts(timezone.now())
+    now = timezone.now()
+    counts = selectors.staff_queue_counts(now)
     return render(
         request,
         "applications/staff_queue.html",
         {
             "applications": applications,
+            "rows": rows.rows(applications, date="endorsed_at", now=now),
             "form": form,
             "counts": counts.by_state,
             "awaiting_sponsor": counts.awaiting_sponsor,

@@ -1,21 +1,22 @@
 """Form widgets shared by the apps' forms; this module imports no app (reference-layer material).
 
 `Select` and `SelectMultiple` write exactly the HTML of Django's own widgets (same attributes,
-selected options, optgroups, escaping, even whitespace), but in Python: Django renders every
-option through two template includes (`select_option.html`, `attrs.html`), which costs a few
-hundred microseconds per option, most of a filter form's time on a page that lists hundreds of
-bodies, sectors or countries. What is in an option (its value, label, selected state, attributes)
-still comes from Django's `get_context`/`optgroups`, so subclasses and forms behave as usual.
+selected options, optgroups, escaping, even whitespace), but in Python: Django builds a
+dictionary per option and renders it through two template includes (`select_option.html`,
+`attrs.html`), tens of microseconds per option, most of a filter form's time on a page that
+lists hundreds of bodies, sectors or countries. A subclass that changes the templates or how
+options are made (`get_context`, `optgroups`, `create_option`) is rendered by Django as usual.
 
 They are named as Django's widgets on purpose: crispy-forms adds the widget's class name as a CSS
 class (`select`), which the page keeps. A project that overrides Django's widget templates
 (`FORM_RENDERER` with its own `select.html`) must not use them.
 """
 
+import html
+
 from django import forms
 from django.template.base import render_value_in_context
 from django.template.context import Context
-from django.utils.html import escape
 from django.utils.safestring import SafeData, mark_safe
 
 _SELECT_TEMPLATE = "django/forms/widgets/select.html"
@@ -26,14 +27,14 @@ _CONTEXT = Context(autoescape=True)  # how a template writes `{{ value }}`: loca
 def _text(value) -> str:
     """`{{ value }}` in a template."""
     if type(value) is str:  # the common case, without the template machinery
-        return escape(value)
+        return html.escape(value)  # what django.utils.html.escape does, minus its wrappers
     return render_value_in_context(value, _CONTEXT)
 
 
 def _formatted(value) -> str:
     """`{{ value|stringformat:'s' }}` in a template."""
     text = str(value)
-    return text if isinstance(value, SafeData) else escape(text)
+    return text if isinstance(value, SafeData) else html.escape(text)
 
 
 def _attrs(attrs: dict) -> str:
@@ -52,24 +53,51 @@ class _PythonRendered:
     """The rendering of `django/forms/widgets/select.html`, for `Select` and its subclasses."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        context = self.get_context(name, value, attrs)
-        widget = context["widget"]
-        if self.template_name != _SELECT_TEMPLATE or self.option_template_name != _OPTION_TEMPLATE:
-            return self._render(self.template_name, context, renderer)  # someone else's HTML
-        parts = [f'<select name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>']
-        for group_name, options, _index in widget["optgroups"]:
+        if not self._renders_in_python():
+            return super().render(name, value, attrs, renderer)  # someone else's HTML
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            final_attrs["multiple"] = True
+        parts = [f'<select name="{_text(name)}"{_attrs(final_attrs)}>']
+        # Django's `ChoiceWidget.optgroups`, without its dictionary per option.
+        values = self.format_value(value)
+        multiple = self.allow_multiple_selected
+        has_selected = False
+        for option_value, option_label in self.choices:
+            if option_value is None:
+                option_value = ""
+            if isinstance(option_label, (list, tuple)):
+                group_name, choices = option_value, option_label
+            else:
+                group_name, choices = None, ((option_value, option_label),)
             if group_name:
                 parts.append(f'\n  <optgroup label="{_text(group_name)}">')
-            for option in options:
+            for subvalue, sublabel in choices:
+                selected = (not has_selected or multiple) and str(subvalue) in values
+                has_selected |= selected
                 parts.append(
-                    f'\n  <option value="{_formatted(option["value"])}"'
-                    f"{_attrs(option['attrs'])}>{_text(option['label'])}</option>\n"
+                    f'\n  <option value="{_formatted(subvalue)}"'
+                    f"{' selected' if selected else ''}>{_text(sublabel)}</option>\n"
                 )
             if group_name:
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")  # the renderer strips the template's final newline
         # Every value above is escaped, as the template would.
         return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703
+
+    def _renders_in_python(self) -> bool:
+        """Whether this widget writes what Django's `Select` writes: not when a subclass
+        changes the templates or how options are made."""
+        cls = type(self)
+        return (
+            self.template_name == _SELECT_TEMPLATE
+            and self.option_template_name == _OPTION_TEMPLATE
+            and not self.option_inherits_attrs
+            and self.checked_attribute == {"selected": True}
+            and cls.get_context is forms.Select.get_context
+            and cls.optgroups is forms.Select.optgroups
+            and cls.create_option is forms.Select.create_option
+        )
 
 
 class Select(_PythonRendered, forms.Select):

@@ -73,3 +73,18 @@ def test_select_with_its_own_template_keeps_it():
         template_name = "django/forms/widgets/input.html"
 
     assert Custom().render("f", "x").startswith("<input")
+
+
+def test_select_whose_options_are_made_otherwise_is_rendered_by_django():
+    def create_option(self, *args, **kwargs):
+        option = forms.Select.create_option(self, *args, **kwargs)
+        option["attrs"]["data-tag"] = "x"
+        return option
+
+    Tagged = type("Tagged", (widgets.Select,), {"create_option": create_option})
+    DjangoTagged = type("DjangoTagged", (forms.Select,), {"create_option": create_option})
+
+    assert 'data-tag="x"' in Tagged(choices=CHOICES).render("f", "fr")
+    assert Tagged(choices=CHOICES).render("f", "fr") == DjangoTagged(choices=CHOICES).render(
+        "f", "fr"
+    )
