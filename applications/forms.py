@@ -1,5 +1,6 @@
 """Forms for companies, applications and each workflow action."""
 
+import functools
 from collections.abc import Iterable
 
 from crispy_forms.helper import FormHelper
@@ -494,15 +495,28 @@ class StaffQueueFilterForm(forms.Form):
     )
 
     def __init__(self, *args, countries=(), sectors=None, sponsor_bodies=None, **kwargs):
-        """`sectors` and `sponsor_bodies`, when given, are the (pk, label) pairs of the
-        selects (`selectors.sector_choices`...): cheaper than a model instance per option;
-        what is chosen is still looked up in the fields' querysets."""
+        """Each of `countries`, `sectors` and `sponsor_bodies` is the (value, label) pairs of
+        its select, or a function that returns them, called only when the select is shown or a
+        value checked against it (an export does neither). `sectors` and `sponsor_bodies`
+        (`selectors.sector_choices`...) are cheaper than a model instance per option; what is
+        chosen is still looked up in the fields' querysets."""
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("Tous")), *countries]
-        for name, choices in (("sector", sectors), ("sponsor_body", sponsor_bodies)):
+        for name, choices in (
+            ("country", countries),
+            ("sector", sectors),
+            ("sponsor_body", sponsor_bodies),
+        ):
             if choices is not None:
                 field = self.fields[name]
-                field.choices = [("", field.empty_label), *choices]
+                empty = getattr(field, "empty_label", None) or _("Tous")
+                # Worked out once for the form, however many times it is read.
+                field.choices = functools.cache(
+                    functools.partial(_with_empty_choice, empty, choices)
+                )
+
+
+def _with_empty_choice(label, choices) -> list:
+    return [("", label), *(choices() if callable(choices) else choices)]
 
 
 class OwnerForm(forms.Form):
