@@ -151,23 +151,30 @@ def running_due_date(now: datetime):
     )
 
 
+def _matches_of(user: User) -> QuerySet[Match]:
+    """The interlocutor's matches: filtered by the interlocutor's id itself, not through a join
+    on their user, so that PostgreSQL walks their index (`match_followed_by_date`) in order."""
+    interlocutor = getattr(user, "interlocutor", None)
+    if interlocutor is None:
+        return Match.objects.none()
+    return Match.objects.filter(interlocutor=interlocutor)
+
+
 def interlocutor_proposals(user: User) -> QuerySet[Match]:
     return (
-        Match.objects.filter(interlocutor__user=user, status=MatchStatus.PROPOSED)
+        _matches_of(user)
+        .filter(status=MatchStatus.PROPOSED)
         .select_related("application__company__sector", "application__sponsor_body")
-        .order_by("created_at")
+        .order_by("created_at", "pk")
     )
 
 
 def interlocutor_followed(user: User) -> QuerySet[Match]:
     return (
-        Match.objects.filter(
-            interlocutor__user=user,
-            status=MatchStatus.ACCEPTED,
-            application__archived_at__isnull=True,
-        )
+        _matches_of(user)
+        .filter(status=MatchStatus.ACCEPTED, application__archived_at__isnull=True)
         .select_related("application__company__sector")
-        .order_by("-decided_at")
+        .order_by("-decided_at", "-pk")  # a total order: the page pages through it
     )
 
 

@@ -1,6 +1,8 @@
 """Pages of the portal around applications: the SME's, the sponsor's, the association's and the
 interlocutor's, plus the home page that sends each person to their own."""
 
+from operator import attrgetter
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -631,15 +633,25 @@ def staff_queue(request):
 @login_required
 @rule_required("corporations.view_interlocutor_queue")
 def interlocutor_queue(request):
+    """The proposals awaiting the interlocutor's answer, all of them on every page (unanswered,
+    one expires after the reminder settings' `proposal_expiry_days`), then the SMEs they
+    follow, which only grow: those by pages."""
+    user = request.user
+    proposals = list(
+        selectors.with_news(selectors.interlocutor_proposals(user), user, "application")
+    )
+    followed = _page(
+        request, selectors.with_news(selectors.interlocutor_followed(user), user, "application")
+    )
+    now = timezone.now()
+    of_match = attrgetter("application")
     return render(
         request,
         "applications/interlocutor_queue.html",
         {
-            "proposals": selectors.with_news(
-                selectors.interlocutor_proposals(request.user), request.user, "application"
-            ),
-            "followed": selectors.with_news(
-                selectors.interlocutor_followed(request.user), request.user, "application"
-            ),
+            "proposals": proposals,
+            "proposal_rows": rows.rows(proposals, application=of_match, date="created_at", now=now),
+            "followed": followed,
+            "followed_rows": rows.rows(followed, application=of_match, date="decided_at", now=now),
         },
     )
