@@ -1,6 +1,5 @@
 """Forms for companies, applications and each workflow action."""
 
-import functools
 from collections.abc import Iterable
 
 from crispy_forms.helper import FormHelper
@@ -9,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -509,14 +509,23 @@ class StaffQueueFilterForm(forms.Form):
             if choices is not None:
                 field = self.fields[name]
                 empty = getattr(field, "empty_label", None) or _("Tous")
-                # Worked out once for the form, however many times it is read.
-                field.choices = functools.cache(
-                    functools.partial(_with_empty_choice, empty, choices)
-                )
+                field.choices = _LazyChoices(empty, choices)
 
 
-def _with_empty_choice(label, choices) -> list:
-    return [("", label), *(choices() if callable(choices) else choices)]
+class _LazyChoices(BaseChoiceIterator):
+    """(value, label) pairs after an empty choice, worked out once, when first read. Django
+    takes a BaseChoiceIterator as it is, rather than normalising each pair on every read."""
+
+    def __init__(self, empty_label, choices):
+        self.empty_label = empty_label
+        self.choices = choices
+        self.pairs = None
+
+    def __iter__(self):
+        if self.pairs is None:
+            pairs = self.choices() if callable(self.choices) else self.choices
+            self.pairs = [("", self.empty_label), *pairs]
+        return iter(self.pairs)
 
 
 class OwnerForm(forms.Form):

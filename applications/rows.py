@@ -158,6 +158,10 @@ class Row:
     date: str  # the date of the queue's date column
     has_news: bool
 
+    def __getitem__(self, name: str):
+        # A template looks `row.url` up as row["url"] first: answer it rather than raise.
+        return getattr(self, name)
+
 
 class _Labels:
     """The labels a page repeats from row to row, translated once for the page."""

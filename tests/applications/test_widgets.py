@@ -88,3 +88,51 @@ def test_select_whose_options_are_made_otherwise_is_rendered_by_django():
     assert Tagged(choices=CHOICES).render("f", "fr") == DjangoTagged(choices=CHOICES).render(
         "f", "fr"
     )
+
+
+# --- crispy_field -------------------------------------------------------------------------------
+
+
+class FilterForm(forms.Form):
+    country = forms.ChoiceField(
+        label="Pays <cible>", required=False, choices=CHOICES[:4], widget=widgets.Select
+    )
+    body = forms.ChoiceField(label="Parrain", choices=[("1", "CCI"), ("2", "CCE")])
+    django_select = forms.ChoiceField(label="Tri", required=False, choices=[("", "Temps")])
+    tagged = forms.ChoiceField(
+        label="Classé",
+        required=False,
+        choices=[("a", "A")],
+        help_text="Une <b>aide</b>",
+        widget=widgets.Select(attrs={"class": "form-select-sm"}),
+    )
+    mine = forms.BooleanField(label="Seulement les miens", required=False)
+    needed = forms.BooleanField(label="Obligatoire")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"country": "fr", "body": "2", "mine": "on", "needed": "on", "tagged": "a"},
+        {"country": "nope", "body": "9", "tagged": "z"},
+    ],
+)
+def test_crispy_field_writes_what_crispy_writes(data, language):
+    import re
+
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+    def same_text(html):
+        html = re.sub(r"\s+", " ", str(html))
+        return re.sub(
+            r" ?(</?(?:div|label|p|strong|span|select|option|input)\b[^>]*>) ?", r"\1", html
+        )
+
+    with override(language):
+        ours, theirs = FilterForm(data), FilterForm(data)
+        for name in ours.fields:
+            assert same_text(widgets.crispy_field(ours[name])) == same_text(
+                as_crispy_field(theirs[name])
+            ), name
