@@ -164,7 +164,7 @@ def interlocutor_proposals(user: User) -> QuerySet[Match]:
     return (
         _matches_of(user)
         .filter(status=MatchStatus.PROPOSED)
-        .select_related("application__company__sector", "application__sponsor_body")
+        .select_related("application__company__sector")
         .order_by("created_at", "pk")
     )
 
