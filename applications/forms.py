@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -19,6 +20,7 @@ from .geography import DEPARTMENT_REGION, REGION_NAMES
 from .models import Application, Company, Sector
 from .selectors import proposable_interlocutors
 from .validators import normalize_siren, validate_siren
+from .widgets import Select
 
 
 class DateInput(forms.DateInput):
@@ -456,6 +458,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
 
 
 class StaffQueueFilterForm(forms.Form):
+    # Its selects list every sponsor body, sector and country: written in Python (`widgets`).
     state = forms.ChoiceField(
         label=_("État"),
         required=False,
@@ -463,16 +466,22 @@ class StaffQueueFilterForm(forms.Form):
             ("", _("Tous les dossiers en cours")),
             *[(s.value, s.label) for s in State if s not in (State.DRAFT,)],
         ],
+        widget=Select,
     )
-    country = forms.ChoiceField(label=_("Pays cible"), required=False)
+    country = forms.ChoiceField(label=_("Pays cible"), required=False, widget=Select)
     sector = forms.ModelChoiceField(
-        label=_("Secteur"), required=False, queryset=Sector.objects.all(), empty_label=_("Tous")
+        label=_("Secteur"),
+        required=False,
+        queryset=Sector.objects.all(),
+        empty_label=_("Tous"),
+        widget=Select,
     )
     sponsor_body = forms.ModelChoiceField(
         label=_("Parrain"),
         required=False,
         queryset=SponsorBody.objects.all(),
         empty_label=_("Tous"),
+        widget=Select,
     )
     mine = forms.BooleanField(label=_("Seulement les miens"), required=False)
     sort = forms.ChoiceField(
@@ -482,11 +491,41 @@ class StaffQueueFilterForm(forms.Form):
             ("", _("Temps restant")),
             ("endorsed", _("Date de parrainage")),
         ],
+        widget=Select,
     )
 
-    def __init__(self, *args, countries=(), **kwargs):
+    def __init__(self, *args, countries=(), sectors=None, sponsor_bodies=None, **kwargs):
+        """Each of `countries`, `sectors` and `sponsor_bodies` is the (value, label) pairs of
+        its select, or a function that returns them, called only when the select is shown or a
+        value checked against it (an export does neither). `sectors` and `sponsor_bodies`
+        (`selectors.sector_choices`...) are cheaper than a model instance per option; what is
+        chosen is still looked up in the fields' querysets."""
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("Tous")), *countries]
+        for name, choices in (
+            ("country", countries),
+            ("sector", sectors),
+            ("sponsor_body", sponsor_bodies),
+        ):
+            if choices is not None:
+                field = self.fields[name]
+                empty = getattr(field, "empty_label", None) or _("Tous")
+                field.choices = _LazyChoices(empty, choices)
+
+
+class _LazyChoices(BaseChoiceIterator):
+    """(value, label) pairs after an empty choice, worked out once, when first read. Django
+    takes a BaseChoiceIterator as it is, rather than normalising each pair on every read."""
+
+    def __init__(self, empty_label, choices):
+        self.empty_label = empty_label
+        self.choices = choices
+        self.pairs = None
+
+    def __iter__(self):
+        if self.pairs is None:
+            pairs = self.choices() if callable(self.choices) else self.choices
+            self.pairs = [("", self.empty_label), *pairs]
+        return iter(self.pairs)
 
 
 class OwnerForm(forms.Form):

@@ -36,7 +36,12 @@ def sponsor_queue(user: User, params: Params) -> QuerySet[Application]:
 
 
 def staff_queue_form(params: Params) -> StaffQueueFilterForm:
-    return StaffQueueFilterForm(params or None, countries=selectors.staff_queue_countries())
+    return StaffQueueFilterForm(
+        params or None,
+        countries=selectors.staff_queue_countries,
+        sectors=selectors.sector_choices,
+        sponsor_bodies=selectors.sponsor_body_choices,
+    )
 
 
 def staff_queue(

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import (
     Case,
+    Count,
     DateTimeField,
     Exists,
     ExpressionWrapper,
@@ -19,7 +20,8 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
-from django_countries.fields import Country
+from django.utils.translation import get_language
+from django_countries import countries
 
 from accounts.models import User
 from accounts.permissions import can
@@ -33,7 +35,7 @@ from sponsors.models import Endorsement, SponsorBody
 from sponsors.rules import advisor_body_id, is_advisor_of_sponsor
 
 from .enums import Action, Milestone, State
-from .models import Application, Company, Document, Message, Reminder
+from .models import Application, Company, Document, Message, Reminder, Sector
 from .notifications import COMPANY, SPONSOR
 from .rules import company_id_of, is_company_member
 
@@ -149,23 +151,30 @@ def running_due_date(now: datetime):
     )
 
 
+def _matches_of(user: User) -> QuerySet[Match]:
+    """The interlocutor's matches: filtered by the interlocutor's id itself, not through a join
+    on their user, so that PostgreSQL walks their index (`match_followed_by_date`) in order."""
+    interlocutor = getattr(user, "interlocutor", None)
+    if interlocutor is None:
+        return Match.objects.none()
+    return Match.objects.filter(interlocutor=interlocutor)
+
+
 def interlocutor_proposals(user: User) -> QuerySet[Match]:
     return (
-        Match.objects.filter(interlocutor__user=user, status=MatchStatus.PROPOSED)
-        .select_related("application__company__sector", "application__sponsor_body")
-        .order_by("created_at")
+        _matches_of(user)
+        .filter(status=MatchStatus.PROPOSED)
+        .select_related("application__company__sector")
+        .order_by("created_at", "pk")
     )
 
 
 def interlocutor_followed(user: User) -> QuerySet[Match]:
     return (
-        Match.objects.filter(
-            interlocutor__user=user,
-            status=MatchStatus.ACCEPTED,
-            application__archived_at__isnull=True,
-        )
+        _matches_of(user)
+        .filter(status=MatchStatus.ACCEPTED, application__archived_at__isnull=True)
         .select_related("application__company__sector")
-        .order_by("-decided_at")
+        .order_by("-decided_at", "-pk")  # a total order: the page pages through it
     )
 
 
@@ -332,13 +341,65 @@ def _reminders_seen_by(user: User, application: Application) -> QuerySet[Reminde
 
 
 def staff_queue_countries() -> list[tuple[str, str]]:
-    """The target countries of the applications in the association's hands, for the filter."""
+    """The target countries of the applications in the association's hands, for the filter:
+    each once (the model's ordering cleared, else DISTINCT runs over the dates too), by name."""
     codes = (
         Application.objects.filter(state__in=State.with_association())
+        .order_by()
         .values_list("target_country", flat=True)
         .distinct()
     )
-    return sorted(((code, str(Country(code).name)) for code in codes), key=lambda item: item[1])
+    # django_countries lists every country, by its name in the active language, in a fraction
+    # of the time it takes to name each one (`Country(code).name`).
+    codes = set(codes)
+    return [(code, str(name)) for code, name in countries if code in codes]
+
+
+def sector_choices() -> list[tuple[int, str]]:
+    """Every NAF sector for a select, named as `str(sector)` in the active language, without a
+    model instance for each."""
+    english = (get_language() or "fr").startswith("en")
+    return [
+        (pk, f"{code} – {label_en if english else label_fr}")
+        for pk, code, label_fr, label_en in Sector.objects.order_by("code").values_list(
+            "pk", "code", "label_fr", "label_en"
+        )
+    ]
+
+
+def sponsor_body_choices() -> list[tuple[int, str]]:
+    """Every sponsor body for a select, by name, without a model instance for each."""
+    return list(SponsorBody.objects.order_by("name").values_list("pk", "name"))
+
+
+@dataclass(frozen=True)
+class StaffQueueCounts:
+    """The figures above the staff queue."""
+
+    by_state: dict[str, int]  # the states in the association's hands that hold any, by label
+    awaiting_sponsor: int
+    overdue: int
+
+
+def staff_queue_counts(now: datetime) -> StaffQueueCounts:
+    """What the association holds, state by state, what awaits a sponsor and how many reviews
+    are late: two queries."""
+    rows = (
+        Application.objects.filter(state__in=[*State.with_association(), State.AWAITING_SPONSOR])
+        .order_by()
+        .values("state")
+        .annotate(n=Count("pk"))
+    )
+    counts = {row["state"]: row["n"] for row in rows}
+    return StaffQueueCounts(
+        by_state={  # in the workflow's order
+            state.label: counts[state]
+            for state in State
+            if state in State.with_association() and state in counts
+        },
+        awaiting_sponsor=counts.get(State.AWAITING_SPONSOR, 0),
+        overdue=Application.objects.overdue(now).count(),
+    )
 
 
 @dataclass(frozen=True)

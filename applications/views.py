@@ -1,12 +1,14 @@
 """Pages of the portal around applications: the SME's, the sponsor's, the association's and the
 interlocutor's, plus the home page that sends each person to their own."""
 
+from operator import attrgetter
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Subquery
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -29,7 +31,7 @@ from corporations.selectors import ranking_for
 from reports import programme
 from sponsors.enums import Decision
 
-from . import clock, documents, lists, selectors, services
+from . import clock, documents, lists, rows, selectors, services
 from .enums import Action, State
 from .forms import (
     ACTION_FORMS,
@@ -590,7 +592,15 @@ QUEUE_PAGE_SIZE = 50
 
 
 def _page(request, queryset):
-    return Paginator(queryset, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    """The page of `queryset` the query string asks for. Its rows are read by one query that
+    finds the page's keys in the list's own table first (sorted, limited), then joins the
+    related rows (`select_related`) to those 50 only: PostgreSQL would otherwise join every
+    matching row before sorting them (7 ms rather than 1 on the staff queue's 600 rows)."""
+    page = Paginator(queryset, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = page.object_list.query
+    keys = queryset.values("pk")[query.low_mark : query.high_mark]
+    page.object_list = queryset.filter(pk__in=Subquery(keys))
+    return page
 
 
 @login_required
@@ -613,20 +623,18 @@ def staff_queue(request):
     form = lists.staff_queue_form(request.GET)
     queue = lists.staff_queue(request.user, request.GET, form=form)
     applications = _page(request, selectors.with_news(queue, request.user))
-    counts = (
-        Application.objects.filter(state__in=State.with_association())
-        .values("state")
-        .annotate(n=Count("pk"))
-    )
+    now = timezone.now()
+    counts = selectors.staff_queue_counts(now)
     return render(
         request,
         "applications/staff_queue.html",
         {
             "applications": applications,
+            "rows": rows.rows(applications, date="endorsed_at", now=now),
             "form": form,
-            "counts": {State(row["state"]).label: row["n"] for row in counts},
-            "awaiting_sponsor": Application.objects.filter(state=State.AWAITING_SPONSOR).count(),
-            "overdue": Application.objects.overdue(timezone.now()).count(),
+            "counts": counts.by_state,
+            "awaiting_sponsor": counts.awaiting_sponsor,
+            "overdue": counts.overdue,
         },
     )
 
@@ -634,15 +642,25 @@ def staff_queue(request):
 @login_required
 @rule_required("corporations.view_interlocutor_queue")
 def interlocutor_queue(request):
+    """The proposals awaiting the interlocutor's answer, all of them on every page (unanswered,
+    one expires after the reminder settings' `proposal_expiry_days`), then the SMEs they
+    follow, which only grow: those by pages."""
+    user = request.user
+    proposals = list(
+        selectors.with_news(selectors.interlocutor_proposals(user), user, "application")
+    )
+    followed = _page(
+        request, selectors.with_news(selectors.interlocutor_followed(user), user, "application")
+    )
+    now = timezone.now()
+    of_match = attrgetter("application")
     return render(
         request,
         "applications/interlocutor_queue.html",
         {
-            "proposals": selectors.with_news(
-                selectors.interlocutor_proposals(request.user), request.user, "application"
-            ),
-            "followed": selectors.with_news(
-                selectors.interlocutor_followed(request.user), request.user, "application"
-            ),
+            "proposals": proposals,
+            "proposal_rows": rows.rows(proposals, application=of_match, date="created_at", now=now),
+            "followed": followed,
+            "followed_rows": rows.rows(followed, application=of_match, date="decided_at", now=now),
         },
     )

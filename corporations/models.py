@@ -309,7 +309,13 @@ class Match(models.Model):
                 fields=["created_at"],
                 condition=Q(status=MatchStatus.PROPOSED),
                 name="match_pending_by_date",
-            )
+            ),
+            # The interlocutor's queue pages through the SMEs they follow, the latest first.
+            models.Index(
+                fields=["interlocutor", "-decided_at", "-id"],
+                condition=Q(status=MatchStatus.ACCEPTED),
+                name="match_followed_by_date",
+            ),
         ]
 
     def __str__(self):

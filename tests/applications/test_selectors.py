@@ -4,18 +4,25 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from accounts.models import User
 from accounts.permissions import can
 from applications import services
 from applications.enums import State
+from applications.models import Sector
 from applications.selectors import (
     proposable_interlocutors,
+    sector_choices,
     sponsor_bodies_for,
+    sponsor_body_choices,
     sponsor_queue,
     staff_queue,
+    staff_queue_countries,
+    staff_queue_counts,
     visible_applications,
 )
+from sponsors.models import SponsorBody
 from tests.factories import (
     ApplicationFactory,
     CompanyFactory,
@@ -246,6 +253,46 @@ def test_staff_queue_empty_for_non_staff(queue, request, persona):
 
 def test_staff_queue_open_to_the_admin(queue, admin_user):
     assert len(staff_queue(admin_user)) == 3
+
+
+def test_staff_queue_countries_lists_each_country_in_the_queue_once_by_name(queue):
+    make_application_in(State.IN_REVIEW)  # a second Vietnamese one
+
+    assert staff_queue_countries() == [("BR", "Brésil"), ("VN", "Viêt Nam")]
+
+
+def test_staff_queue_countries_sorts_accented_names_as_letters(queue):
+    make_application_in(State.IN_REVIEW, target_country="EG", target_city="Le Caire")
+
+    assert staff_queue_countries() == [("BR", "Brésil"), ("EG", "Égypte"), ("VN", "Viêt Nam")]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_sector_choices_name_each_sector_as_its_model_does(language):
+    with translation.override(language):
+        assert sector_choices() == [(sector.pk, str(sector)) for sector in Sector.objects.all()]
+
+
+def test_sponsor_body_choices_name_each_body_by_name(sponsor_body, other_sponsor_body):
+    SponsorBodyFactory(name="A CCI first")
+
+    assert sponsor_body_choices() == [
+        (body.pk, body.name) for body in SponsorBody.objects.order_by("name")
+    ]
+    assert sponsor_body_choices()[0][1] == "A CCI first"
+
+
+def test_staff_queue_counts_by_state_in_the_workflow_order_awaiting_and_overdue(queue):
+    counts = staff_queue_counts(DAY_ONE + timedelta(days=5))
+    late = staff_queue_counts(DAY_ONE + timedelta(days=60))
+
+    assert list(counts.by_state.items()) == [
+        ("En instruction", 1),
+        ("En attente de compléments", 1),
+        ("Proposée à un grand groupe", 1),
+    ]
+    assert (counts.awaiting_sponsor, counts.overdue) == (1, 0)
+    assert late.overdue == 2  # the two running clocks; the Brazilian one is paused
 
 
 @pytest.mark.parametrize("rows", [1, 5])

@@ -695,6 +695,52 @@ def test_sme_deletes_a_draft_but_not_a_submitted_application(client, sme_user, a
     assert refused.status_code == 403
 
 
+def test_interlocutor_queue_pages_the_followed_smes_under_the_proposals(
+    client, interlocutor, application_in, monkeypatch
+):
+    from applications import views
+
+    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 2)
+    oldest, middle, newest = (application_in(State.ACCOMPANIED) for _ in range(3))
+    proposed = application_in(State.PROPOSED)
+    client.force_login(interlocutor)
+
+    first = client.get(reverse("applications:interlocutor_queue"))
+    second = client.get(reverse("applications:interlocutor_queue"), {"page": "2"})
+
+    for page in (first, second):  # the proposals awaiting an answer, first, on every page
+        assert [m.application for m in page.context["proposals"]] == [proposed]
+        html = page.content.decode()
+        assert html.index(proposed.reference) < html.index('data-testid="followed"')
+    assert [m.application for m in first.context["followed"]] == [newest, middle]
+    assert [m.application for m in second.context["followed"]] == [oldest]
+    assert 'href="?page=2"' in first.content.decode()
+    assert 'href="?page=1"' in second.content.decode()
+    assert oldest.reference in second.content.decode()
+    assert oldest.reference not in first.content.decode()
+
+
+def test_interlocutor_queue_costs_the_same_queries_on_any_page_for_any_number_followed(
+    client, interlocutor, application_in, monkeypatch
+):
+    from applications import views
+
+    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 2)
+    interlocutor.interlocutor.capacity = 10
+    interlocutor.interlocutor.save(update_fields=["capacity"])
+    application_in(State.ACCOMPANIED)
+    application_in(State.PROPOSED)
+    client.force_login(interlocutor)
+    url = reverse("applications:interlocutor_queue")
+    one = _queries_for(client, url, None)
+    for _ in range(4):
+        application_in(State.ACCOMPANIED)
+
+    assert _queries_for(client, url, None) == one
+    assert _queries_for(client, url + "?page=2", None) == one
+    assert _queries_for(client, url + "?page=3", None) == one
+
+
 def test_staff_queue_is_paginated_and_keeps_the_filters(
     client, staff_user, application_in, monkeypatch
 ):

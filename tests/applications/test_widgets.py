@@ -1,0 +1,138 @@
+"""The shared select widgets write, byte for byte, what Django's own widgets write."""
+
+import datetime
+
+import pytest
+from django import forms
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy, override
+
+from applications import widgets
+from applications.models import Sector
+
+CHOICES = [
+    ("", "Tous"),
+    ("fr", "France & « outre-mer »"),
+    ("x<y", mark_safe("<b>déjà sûr</b>")),
+    (3, 1200),
+    ("date", datetime.date(2026, 2, 1)),
+    ("lazy", gettext_lazy("Tous les dossiers en cours")),
+    (
+        "Europe",
+        [("de", "Allemagne"), ("it", 'Italie "ital"'), (None, "Aucun")],
+    ),
+    ("", [("es", "Espagne")]),
+    (None, "Rien"),
+]
+
+VALUES = [None, "", "fr", ["fr", "de"], ["es"], 3, "x<y", "nothing", ["", "lazy", "date"]]
+
+ATTRS = [
+    None,
+    {"id": "id_f"},
+    {"id": "id_f", "required": True, "aria-describedby": "id_f_error", "aria-invalid": "true"},
+    {"disabled": False, "data-x": mark_safe("<ok>"), "title": 'a "b" <c>'},
+]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("attrs", ATTRS)
+@pytest.mark.parametrize("value", VALUES)
+@pytest.mark.parametrize(
+    ("ours", "django"),
+    [(widgets.Select, forms.Select), (widgets.SelectMultiple, forms.SelectMultiple)],
+)
+def test_select_writes_what_django_writes(ours, django, value, attrs, language):
+    widget_attrs = {"class": "form-select", "size": 4}
+    with override(language):
+        expected = django(attrs=widget_attrs, choices=CHOICES).render("f", value, attrs)
+        rendered = ours(attrs=widget_attrs, choices=CHOICES).render("f<", value, attrs)
+        assert rendered == expected.replace('name="f"', 'name="f&lt;"')
+
+
+def test_select_with_no_choices_writes_what_django_writes():
+    assert widgets.Select().render("f", None) == forms.Select().render("f", None)
+
+
+@pytest.mark.django_db
+def test_select_of_a_model_choice_field_writes_what_django_writes():
+    sectors = [Sector.objects.create(code=f"0{n}.1", label_fr=f"Secteur {n}") for n in range(3)]
+
+    class Ours(forms.Form):
+        sector = forms.ModelChoiceField(Sector.objects.order_by("code"), widget=widgets.Select)
+
+    class Djangos(forms.Form):
+        sector = forms.ModelChoiceField(Sector.objects.order_by("code"))
+
+    for data in [None, {"sector": sectors[1].pk}, {"sector": "nope"}]:
+        assert str(Ours(data)["sector"]) == str(Djangos(data)["sector"])
+
+
+def test_select_with_its_own_template_keeps_it():
+    class Custom(widgets.Select):
+        template_name = "django/forms/widgets/input.html"
+
+    assert Custom().render("f", "x").startswith("<input")
+
+
+def test_select_whose_options_are_made_otherwise_is_rendered_by_django():
+    def create_option(self, *args, **kwargs):
+        option = forms.Select.create_option(self, *args, **kwargs)
+        option["attrs"]["data-tag"] = "x"
+        return option
+
+    Tagged = type("Tagged", (widgets.Select,), {"create_option": create_option})
+    DjangoTagged = type("DjangoTagged", (forms.Select,), {"create_option": create_option})
+
+    assert 'data-tag="x"' in Tagged(choices=CHOICES).render("f", "fr")
+    assert Tagged(choices=CHOICES).render("f", "fr") == DjangoTagged(choices=CHOICES).render(
+        "f", "fr"
+    )
+
+
+# --- crispy_field -------------------------------------------------------------------------------
+
+
+class FilterForm(forms.Form):
+    country = forms.ChoiceField(
+        label="Pays <cible>", required=False, choices=CHOICES[:4], widget=widgets.Select
+    )
+    body = forms.ChoiceField(label="Parrain", choices=[("1", "CCI"), ("2", "CCE")])
+    django_select = forms.ChoiceField(label="Tri", required=False, choices=[("", "Temps")])
+    tagged = forms.ChoiceField(
+        label="Classé",
+        required=False,
+        choices=[("a", "A")],
+        help_text="Une <b>aide</b>",
+        widget=widgets.Select(attrs={"class": "form-select-sm"}),
+    )
+    mine = forms.BooleanField(label="Seulement les miens", required=False)
+    needed = forms.BooleanField(label="Obligatoire")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"country": "fr", "body": "2", "mine": "on", "needed": "on", "tagged": "a"},
+        {"country": "nope", "body": "9", "tagged": "z"},
+    ],
+)
+def test_crispy_field_writes_what_crispy_writes(data, language):
+    import re
+
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+    def same_text(html):
+        html = re.sub(r"\s+", " ", str(html))
+        return re.sub(
+            r" ?(</?(?:div|label|p|strong|span|select|option|input)\b[^>]*>) ?", r"\1", html
+        )
+
+    with override(language):
+        ours, theirs = FilterForm(data), FilterForm(data)
+        for name in ours.fields:
+            assert same_text(widgets.crispy_field(ours[name])) == same_text(
+                as_crispy_field(theirs[name])
+            ), name
