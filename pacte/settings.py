@@ -192,11 +192,14 @@ LOGIN_ACCOUNT_MAX_DELAY = timedelta(
 # Two-factor authentication (django-otp): the issuer shown in authenticator apps.
 OTP_TOTP_ISSUER = "Pacte PME international"
 # Sessions: a new id at login (Django's own), closed after 2 hours without a request and
-# 12 hours after the login whatever happens.
+# 12 hours after the login whatever happens. Kept in the database and read through the cache;
+# written when they change, and their expiry pushed back at most once every
+# SESSION_REFRESH_SECONDS (accounts.middleware.SessionLifetimeMiddleware), not on every request.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_IDLE_SECONDS = int(os.environ.get("PACTE_SESSION_IDLE_MINUTES", "120")) * 60
 SESSION_MAX_SECONDS = int(os.environ.get("PACTE_SESSION_MAX_HOURS", "12")) * 3600
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = 60
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
