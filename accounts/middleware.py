@@ -1,6 +1,7 @@
 """Middleware of accounts: what a logged-in session must satisfy before the portal serves it
 a page."""
 
+import functools
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -9,7 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.contrib.messages import constants as message_levels
 from django.contrib.messages.storage import default_storage
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -40,26 +41,40 @@ class TwoFactorRequiredMiddleware:
     def _exempt(path: str) -> bool:
         if path.startswith(settings.STATIC_URL):
             return True
-        return path in {
-            reverse("accounts:two_factor_setup"),
-            reverse("accounts:two_factor_verify"),
-            reverse("accounts:login"),
-            reverse("accounts:logout"),
-            reverse("set_language"),
-        }
+        return path in exempt_paths(get_script_prefix())
+
+
+@functools.cache
+def exempt_paths(script_prefix: str) -> frozenset[str]:
+    """The pages a session owing its second factor may see, reversed once (for the prefix the
+    portal is served under, which `reverse` prepends)."""
+    return frozenset(
+        reverse(name)
+        for name in (
+            "accounts:two_factor_setup",
+            "accounts:two_factor_verify",
+            "accounts:login",
+            "accounts:logout",
+            "set_language",
+        )
+    )
 
 
 # --- Absolute lifetime of a session ----------------------------------------------------------
 
 # When the session's user logged in, in seconds since the epoch (JSON-serialisable).
 LOGIN_AT_SESSION_KEY = "accounts_login_at"
+# When the session's expiry was last pushed back (saved), in seconds since the epoch.
+REFRESHED_AT_SESSION_KEY = "accounts_refreshed_at"
 
 
 def record_login_time(sender, request, user, **kwargs):
     """Receiver of `user_logged_in` (connected in `AccountsConfig.ready`): the lifetime of a
     session counts from its login. Django's `login` has just given the session a new key."""
     if request is not None and hasattr(request, "session"):
-        request.session[LOGIN_AT_SESSION_KEY] = timezone.now().timestamp()
+        now = timezone.now().timestamp()
+        request.session[LOGIN_AT_SESSION_KEY] = now
+        request.session[REFRESHED_AT_SESSION_KEY] = now
 
 
 def session_started_at(request) -> datetime | None:

@@ -139,7 +139,8 @@ AUTHENTICATION_BACKENDS = [
     # First: it refuses a locked-out username and address before the password is checked.
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, whose user of each request comes with its roles in one query.
+    "accounts.backends.UserBackend",
 ]
 # Argon2 first: new and changed passwords are hashed with it, older hashes upgraded at login.
 PASSWORD_HASHERS = [
