@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pacte.labels import label_of
+
 from .enums import Delivery, Kind
 
 
@@ -76,6 +78,10 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_kind_display(self) -> str:
+        # Django's, without building the dict of every kind on each row.
+        return label_of(Kind, self.kind)
 
     @property
     def is_unread(self) -> bool:
