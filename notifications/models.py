@@ -1,14 +1,20 @@
 """What the portal tells a person (the bell's list, the mails) and how they want to hear it."""
 
+import unicodedata
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from pacte.labels import label_of
 
 from .enums import Delivery, Kind
+
+# The longest excerpt the bell's list shows whole.
+EXCERPT_PREVIEW_CHARS = 240
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -86,6 +92,16 @@ class Notification(models.Model):
     @property
     def is_unread(self) -> bool:
         return self.read_at is None
+
+    @property
+    def excerpt_preview(self) -> str:
+        """The excerpt as the bell's list shows it: `truncatechars:240`, without its walk
+        through every character when the excerpt is short enough (it then returns it whole,
+        in Unicode's composed form)."""
+        text = unicodedata.normalize("NFC", self.excerpt)
+        if len(text) <= EXCERPT_PREVIEW_CHARS:
+            return text
+        return Truncator(self.excerpt).chars(EXCERPT_PREVIEW_CHARS)
 
 
 class Preference(models.Model):

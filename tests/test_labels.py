@@ -1,7 +1,8 @@
-"""pacte/labels.py: the labels read on every row of a list say what Django's and
-django-countries' own methods say, in each language."""
+"""The cheap labels of list rows (pacte/labels.py, the models' get_FOO_display, the bell's
+excerpt) say what Django's and django-countries' own methods say, in each language."""
 
 import pytest
+from django.template.defaultfilters import truncatechars
 from django.utils import translation
 from django_countries import countries
 from django_countries.fields import Country
@@ -58,3 +59,18 @@ def test_the_target_label_names_the_country_in_the_active_language():
         assert application.target_label == "Berlin, Germany"
     application.target_city = ""
     assert application.target_label == "Allemagne"
+
+
+@pytest.mark.parametrize(
+    "excerpt",
+    [
+        "",
+        "Court.",
+        "é" * 240,
+        "e\u0301" * 240,  # decomposed: 480 code points, 240 characters
+        "x" * 241,
+        "Un long message. " * 40,
+    ],
+)
+def test_the_excerpt_preview_is_truncatechars_240(excerpt):
+    assert Notification(excerpt=excerpt).excerpt_preview == truncatechars(excerpt, 240)
