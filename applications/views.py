@@ -590,7 +590,11 @@ QUEUE_PAGE_SIZE = 50
 
 
 def _page(request, queryset):
-    return Paginator(queryset, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(queryset, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    if not page.paginator.count:
+        # Nothing to fetch: Django would still compile the whole query to find that out.
+        page.object_list = []
+    return page
 
 
 @login_required
