@@ -368,7 +368,7 @@ CELERY_BEAT_SCHEDULE = {
 CACHE_URL = os.environ.get("PACTE_CACHE_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        {"BACKEND": "pacte.cache.RedisCache", "LOCATION": CACHE_URL}
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     ),
@@ -393,9 +393,10 @@ RATE_LIMITS = {
     "pdf": os.environ.get("PACTE_RATE_PDF", "60/h"),
     "export": os.environ.get("PACTE_RATE_EXPORTS", "20/h"),
 }
-# django-ratelimit's cache checks: Django's own RedisCache counts with Redis's atomic INCR,
-# though the package does not list it (W001); a per-process LocMemCache (E003) counts right
-# only in a single process, so it is accepted in development, not in production.
+# django-ratelimit's cache checks: Django's own RedisCache (pacte.cache only keeps its client)
+# counts with Redis's atomic INCR, though the package does not list it (W001); a per-process
+# LocMemCache (E003) counts right only in a single process, so it is accepted in development,
+# not in production.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 if DEBUG and not CACHE_URL:
     SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
