@@ -18,11 +18,15 @@ REQUEST_USER_RELATIONS = (
 )
 
 
+# Built once: annotate() resolves a copy of it for each query.
+HAS_CONFIRMED_DEVICE = Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+
+
 def request_users():
     """Users as a request needs them: roles joined, and whether they set up an authenticator
     app (`has_confirmed_device`), which `accounts.two_factor.step_due` asks on every request."""
     return User.objects.select_related(*REQUEST_USER_RELATIONS).annotate(
-        has_confirmed_device=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+        has_confirmed_device=HAS_CONFIRMED_DEVICE
     )
 
 
