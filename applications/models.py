@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from pacte.labels import country_name, label_of
+from pacte.rows import reverse_id
 
 from . import audit, clock
 from .enums import (
@@ -312,7 +313,7 @@ class Application(models.Model):
         return f"{self.reference} – {self.company} ({self.target_country.name})"
 
     def get_absolute_url(self):
-        return reverse("applications:detail", args=[self.pk])
+        return reverse_id("applications:detail", self.pk)
 
     @property
     def reference(self) -> str:

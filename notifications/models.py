@@ -10,6 +10,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from pacte.labels import label_of
+from pacte.rows import reverse_id
 
 from .enums import Delivery, Kind
 
@@ -88,6 +89,10 @@ class Notification(models.Model):
     def get_kind_display(self) -> str:
         # Django's, without building the dict of every kind on each row.
         return label_of(Kind, self.kind)
+
+    def get_open_url(self) -> str:
+        """Where its buttons post: mark it read (and go to what it is about)."""
+        return reverse_id("notifications:open", self.pk)
 
     @property
     def is_unread(self) -> bool:
