@@ -1,6 +1,7 @@
 """Middleware of accounts: what a logged-in session must satisfy before the portal serves it
 a page."""
 
+import functools
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -9,7 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.contrib.messages import constants as message_levels
 from django.contrib.messages.storage import default_storage
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -40,26 +41,40 @@ class TwoFactorRequiredMiddleware:
     def _exempt(path: str) -> bool:
         if path.startswith(settings.STATIC_URL):
             return True
-        return path in {
-            reverse("accounts:two_factor_setup"),
-            reverse("accounts:two_factor_verify"),
-            reverse("accounts:login"),
-            reverse("accounts:logout"),
-            reverse("set_language"),
-        }
+        return path in exempt_paths(get_script_prefix())
+
+
+@functools.cache
+def exempt_paths(script_prefix: str) -> frozenset[str]:
+    """The pages a session owing its second factor may see, reversed once (for the prefix the
+    portal is served under, which `reverse` prepends)."""
+    return frozenset(
+        reverse(name)
+        for name in (
+            "accounts:two_factor_setup",
+            "accounts:two_factor_verify",
+            "accounts:login",
+            "accounts:logout",
+            "set_language",
+        )
+    )
 
 
 # --- Absolute lifetime of a session ----------------------------------------------------------
 
 # When the session's user logged in, in seconds since the epoch (JSON-serialisable).
 LOGIN_AT_SESSION_KEY = "accounts_login_at"
+# When the session's expiry was last pushed back (saved), in seconds since the epoch.
+REFRESHED_AT_SESSION_KEY = "accounts_refreshed_at"
 
 
 def record_login_time(sender, request, user, **kwargs):
     """Receiver of `user_logged_in` (connected in `AccountsConfig.ready`): the lifetime of a
     session counts from its login. Django's `login` has just given the session a new key."""
     if request is not None and hasattr(request, "session"):
-        request.session[LOGIN_AT_SESSION_KEY] = timezone.now().timestamp()
+        now = timezone.now().timestamp()
+        request.session[LOGIN_AT_SESSION_KEY] = now
+        request.session[REFRESHED_AT_SESSION_KEY] = now
 
 
 def session_started_at(request) -> datetime | None:
@@ -69,13 +84,17 @@ def session_started_at(request) -> datetime | None:
 
 
 class SessionLifetimeMiddleware:
-    """Log a session out SESSION_MAX_SECONDS after its login, however active it has been.
+    """Log a session out SESSION_MAX_SECONDS after its login, however active it has been, and
+    keep it open while it is used.
 
-    The idle timeout is Django's own: with SESSION_SAVE_EVERY_REQUEST, each request pushes the
-    session's expiry SESSION_COOKIE_AGE further, in the database as in the cookie. A session
-    from before this middleware (no login time) starts its clock on first sight. Installed
-    right after AuthenticationMiddleware, so that an expired session goes to the login page
-    before anything else, the two-factor step included.
+    The idle timeout is Django's own expiry, SESSION_COOKIE_AGE after the session was last
+    saved, in the database (and the cache) as in the cookie. Saving it on every request would
+    cost a write each time: a request pushes the expiry back only when the last push is
+    SESSION_REFRESH_SECONDS old or more, so that a session closes between SESSION_COOKIE_AGE
+    minus that (a minute) and SESSION_COOKIE_AGE after its last request. A session from before
+    this middleware (no login time) starts its clock on first sight. Installed right after
+    AuthenticationMiddleware, so that an expired session goes to the login page before
+    anything else, the two-factor step included.
     """
 
     expired_message = _("Votre session a expiré : reconnectez-vous.")
@@ -84,11 +103,23 @@ class SessionLifetimeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        session = request.session
+        # Without a session cookie, there is nothing to read nor to keep open.
+        if session.session_key is None:
+            return self.get_response(request)
+        now = timezone.now().timestamp()
         if request.user.is_authenticated:
-            now = timezone.now().timestamp()
-            login_at = request.session.setdefault(LOGIN_AT_SESSION_KEY, now)
+            login_at = session.setdefault(LOGIN_AT_SESSION_KEY, now)
             if now - login_at >= settings.SESSION_MAX_SECONDS:
                 return self._expired(request)
+        refreshed_at = session.get(REFRESHED_AT_SESSION_KEY)
+        # Loaded, a session that has expired (or never existed) has lost its key: it is not
+        # brought back to life.
+        if session.session_key is not None and (
+            refreshed_at is None or now - refreshed_at >= settings.SESSION_REFRESH_SECONDS
+        ):
+            # Modified, the session is saved with a new expiry and its cookie sent again.
+            session[REFRESHED_AT_SESSION_KEY] = now
         return self.get_response(request)
 
     def _expired(self, request):

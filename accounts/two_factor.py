@@ -57,6 +57,15 @@ def confirmed_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
 
 
+def has_confirmed_device(user) -> bool:
+    """Whether the user set up an authenticator app: as the request's user was loaded
+    (`accounts.backends.request_users`), or asked."""
+    known = getattr(user, "has_confirmed_device", None)
+    if known is not None:
+        return known
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
 def recovery_device(user) -> StaticDevice | None:
     return StaticDevice.objects.filter(user=user).order_by("pk").first()
 
@@ -252,7 +261,7 @@ def step_due(request) -> str | None:
     user = request.user
     if not user.is_authenticated or user.is_verified():
         return None
-    if confirmed_device(user) is not None:
+    if has_confirmed_device(user):
         return "accounts:two_factor_verify"
     if is_required_for(user):
         return "accounts:two_factor_setup"

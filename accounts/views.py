@@ -34,7 +34,7 @@ from .models import Invitation, User
 from .permissions import can, rule_required
 from .ratelimits import exceeded, rate_limited
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "accounts.backends.UserBackend"
 
 
 def _remember_language(response, user: User):

@@ -18,6 +18,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from pacte.labels import country_name, label_of
+from pacte.rows import reverse_id
+
 from . import audit, clock
 from .enums import (
     STATE_BADGES,
@@ -34,6 +37,8 @@ from .enums import (
 )
 from .geography import DEPARTMENTS, REGIONS
 from .validators import SIREN_LENGTH, validate_siren
+
+REGION_NAMES = dict(REGIONS)
 
 
 class Sector(models.Model):
@@ -130,6 +135,10 @@ class Company(models.Model):
 
     def get_absolute_url(self):
         return reverse("applications:company_edit")
+
+    def get_region_display(self) -> str:
+        # Django's, without building the dict of every region on each row.
+        return REGION_NAMES.get(self.region, self.region)
 
 
 class CompanyMembership(models.Model):
@@ -304,7 +313,7 @@ class Application(models.Model):
         return f"{self.reference} – {self.company} ({self.target_country.name})"
 
     def get_absolute_url(self):
-        return reverse("applications:detail", args=[self.pk])
+        return reverse_id("applications:detail", self.pk)
 
     @property
     def reference(self) -> str:
@@ -320,6 +329,10 @@ class Application(models.Model):
             SupportKind.COMMERCIAL: self.wants_commercial,
         }
         return [kind for kind, asked in wanted.items() if asked]
+
+    def get_state_display(self) -> str:
+        # Django's, without building the dict of every state on each row.
+        return label_of(State, self.state)
 
     @property
     def state_badge(self) -> str:
@@ -343,8 +356,8 @@ class Application(models.Model):
 
     @property
     def target_label(self) -> str:
-        country = self.target_country.name
-        return f"{self.target_city}, {country}" if self.target_city else str(country)
+        country = country_name(self.target_country.code)
+        return f"{self.target_city}, {country}" if self.target_city else country
 
 
 class ApplicationEvent(models.Model):

@@ -597,6 +597,10 @@ def _page(request, queryset):
     related rows (`select_related`) to those 50 only: PostgreSQL would otherwise join every
     matching row before sorting them (7 ms rather than 1 on the staff queue's 600 rows)."""
     page = Paginator(queryset, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    if not page.paginator.count:
+        # Nothing to fetch: Django would still compile the whole query to find that out.
+        page.object_list = []
+        return page
     query = page.object_list.query
     keys = queryset.values("pk")[query.low_mark : query.high_mark]
     page.object_list = queryset.filter(pk__in=Subquery(keys))

@@ -1,12 +1,21 @@
 """What the portal tells a person (the bell's list, the mails) and how they want to hear it."""
 
+import unicodedata
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from pacte.labels import label_of
+from pacte.rows import reverse_id
+
 from .enums import Delivery, Kind
+
+# The longest excerpt the bell's list shows whole.
+EXCERPT_PREVIEW_CHARS = 240
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -77,9 +86,27 @@ class Notification(models.Model):
     def __str__(self):
         return self.title
 
+    def get_kind_display(self) -> str:
+        # Django's, without building the dict of every kind on each row.
+        return label_of(Kind, self.kind)
+
+    def get_open_url(self) -> str:
+        """Where its buttons post: mark it read (and go to what it is about)."""
+        return reverse_id("notifications:open", self.pk)
+
     @property
     def is_unread(self) -> bool:
         return self.read_at is None
+
+    @property
+    def excerpt_preview(self) -> str:
+        """The excerpt as the bell's list shows it: `truncatechars:240`, without its walk
+        through every character when the excerpt is short enough (it then returns it whole,
+        in Unicode's composed form)."""
+        text = unicodedata.normalize("NFC", self.excerpt)
+        if len(text) <= EXCERPT_PREVIEW_CHARS:
+            return text
+        return Truncator(self.excerpt).chars(EXCERPT_PREVIEW_CHARS)
 
 
 class Preference(models.Model):

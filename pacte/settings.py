@@ -139,7 +139,8 @@ AUTHENTICATION_BACKENDS = [
     # First: it refuses a locked-out username and address before the password is checked.
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, whose user of each request comes with its roles in one query.
+    "accounts.backends.UserBackend",
 ]
 # Argon2 first: new and changed passwords are hashed with it, older hashes upgraded at login.
 PASSWORD_HASHERS = [
@@ -192,11 +193,14 @@ LOGIN_ACCOUNT_MAX_DELAY = timedelta(
 # Two-factor authentication (django-otp): the issuer shown in authenticator apps.
 OTP_TOTP_ISSUER = "Pacte PME international"
 # Sessions: a new id at login (Django's own), closed after 2 hours without a request and
-# 12 hours after the login whatever happens.
+# 12 hours after the login whatever happens. Kept in the database and read through the cache;
+# written when they change, and their expiry pushed back at most once every
+# SESSION_REFRESH_SECONDS (accounts.middleware.SessionLifetimeMiddleware), not on every request.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_IDLE_SECONDS = int(os.environ.get("PACTE_SESSION_IDLE_MINUTES", "120")) * 60
 SESSION_MAX_SECONDS = int(os.environ.get("PACTE_SESSION_MAX_HOURS", "12")) * 3600
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = 60
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -364,10 +368,18 @@ CELERY_BEAT_SCHEDULE = {
 CACHE_URL = os.environ.get("PACTE_CACHE_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        {"BACKEND": "pacte.cache.RedisCache", "LOCATION": CACHE_URL}
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    # Template fragments that depend on nothing but the language and the role (the links of
+    # the navigation and the footer: `{% cache None … using="fragments" %}`), rendered once per
+    # process and kept in its memory: the same in every process, and no round trip to Redis.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
 }
 # Rate limits (accounts.ratelimits): "count/period" per address (anonymous) or per user.
 RATE_LIMITS = {
@@ -381,9 +393,10 @@ RATE_LIMITS = {
     "pdf": os.environ.get("PACTE_RATE_PDF", "60/h"),
     "export": os.environ.get("PACTE_RATE_EXPORTS", "20/h"),
 }
-# django-ratelimit's cache checks: Django's own RedisCache counts with Redis's atomic INCR,
-# though the package does not list it (W001); a per-process LocMemCache (E003) counts right
-# only in a single process, so it is accepted in development, not in production.
+# django-ratelimit's cache checks: Django's own RedisCache (pacte.cache only keeps its client)
+# counts with Redis's atomic INCR, though the package does not list it (W001); a per-process
+# LocMemCache (E003) counts right only in a single process, so it is accepted in development,
+# not in production.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 if DEBUG and not CACHE_URL:
     SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
