@@ -1,5 +1,6 @@
 """Forms for companies, applications and each workflow action."""
 
+import functools
 from collections.abc import Iterable
 
 from crispy_forms.helper import FormHelper
@@ -8,6 +9,8 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -17,7 +20,7 @@ from sponsors.models import SponsorBody
 from .enums import Action, DocumentKind, Outcome, State, SupportKind
 from .geography import DEPARTMENT_REGION, REGION_NAMES
 from .models import Application, Company, Sector
-from .selectors import proposable_interlocutors
+from .selectors import interlocutor_choices, proposable_interlocutors, staff_choices, team_members
 from .validators import normalize_siren, validate_siren
 
 
@@ -26,6 +29,39 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class FastSelect(forms.Select):
+    """A single <select> written in Python, with the markup of Django's templates: rendering a
+    template per option costs about 0.2 ms, and a proposal's list has hundreds of
+    interlocutors. Flat choices only (no groups)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = _attrs(self.build_attrs(self.attrs, attrs))
+        parts = [f'<select name="{conditional_escape(name)}"{final_attrs}>']
+        values = set(self.format_value(value))
+        chosen = False
+        for option_value, label in self.choices:
+            option_value = "" if option_value is None else str(option_value)
+            selected = not chosen and option_value in values
+            chosen = chosen or selected
+            parts.append(
+                f'<option value="{conditional_escape(option_value)}"'
+                f"{' selected' if selected else ''}>{conditional_escape(label)}</option>"
+            )
+        parts.append("</select>")
+        # Every name, value and label above is escaped (bandit B308 B703, ruff S308).
+        return mark_safe("\n".join(parts))  # noqa: S308  # nosec B308 B703
+
+
+def _attrs(attrs: dict) -> str:
+    """HTML attributes as `django/forms/widgets/attrs.html` writes them (a True value alone,
+    a False one left out)."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{conditional_escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False and value is not None
+    )
 
 
 class SirenField(forms.CharField):
@@ -318,19 +354,14 @@ class AnswerInformationForm(ActionForm):
         return data
 
 
-class InterlocutorChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, interlocutor):
-        title = f", {interlocutor.job_title}" if interlocutor.job_title else ""
-        return f"{interlocutor.corporation} — {interlocutor.user}{title}"
-
-
 class ProposeForm(ActionForm):
     """Propose the application to an interlocutor: one the ranking lists as available (a row's
     button sends its hosting offer), or anyone else, with the reason for that choice."""
 
-    interlocutor = InterlocutorChoiceField(
+    interlocutor = forms.ModelChoiceField(
         label=_("Correspondant"),
         queryset=Interlocutor.objects.none(),
+        widget=FastSelect,
         error_messages={
             "required": _("Choisissez le correspondant à qui proposer le dossier."),
             "invalid_choice": _(
@@ -357,7 +388,12 @@ class ProposeForm(ActionForm):
         anyone else needs a reason."""
         super().__init__(*args, **kwargs)
         self.ranked_ids = frozenset(ranked_ids)
-        self.fields["interlocutor"].queryset = proposable_interlocutors(self.application)
+        field = self.fields["interlocutor"]
+        field.queryset = proposable_interlocutors(self.application)  # what may be chosen
+        # What is shown: read as plain rows, once, only when the form is rendered.
+        field.choices = functools.cache(
+            lambda: [("", field.empty_label), *interlocutor_choices(self.application)]
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -500,17 +536,16 @@ class OwnerForm(forms.Form):
             "invalid_choice": _("Choisissez un membre actif de l'équipe Pacte PME."),
             "required": _("Choisissez un membre actif de l'équipe Pacte PME."),
         },
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        widget=FastSelect(attrs={"class": "form-select form-select-sm"}),
     )
 
     def __init__(self, *args, application, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(
-            is_active=True, staff_membership__isnull=False
-        ).order_by("last_name", "first_name", "email")
+        field = self.fields["owner"]
+        field.queryset = team_members()
+        field.choices = functools.cache(staff_choices)  # read once, when the form is rendered
         if not self.is_bound:
             self.initial["owner"] = application.owner_id
-        self.fields["owner"].label_from_instance = lambda user: user.get_full_name() or user.email
 
 
 class DocumentForm(forms.Form):

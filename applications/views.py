@@ -331,18 +331,31 @@ def _detail_context(
                 application=application, action=action, **_form_kwargs(action, ranking)
             )
     is_staff = can(user, "accounts.view_staff_queue")
-    information_requests = list(
-        application.information_requests.select_related("asked_by").prefetch_related("attachments")
+    # Each list read once, in one query, and shared by the parts of the page that show it.
+    documents = list(
+        selectors.documents_for(user, application).select_related("message", "uploaded_by")
+    )
+    matches = list(
+        application.matches.select_related(
+            "interlocutor__user", "interlocutor__corporation", "hosting_offer"
+        )
+    )
+    endorsements = list(application.endorsements.select_related("advisor", "sponsor_body"))
+    information_requests = list(application.information_requests.select_related("asked_by"))
+    for item in information_requests:
+        item.files = [d for d in documents if d.information_request_id == item.pk]
+    timeline = selectors.timeline(
+        user, application, since=since, documents=documents, matches=matches
     )
     context = {
         "application": application,
         "actions": actions,
         "open_action": action_form[0] if action_form else None,
-        "timeline": selectors.timeline(user, application, since=since),
+        "timeline": timeline,
         "since": since,
         "information_requests": information_requests,
         "pauses": clock.pauses_of(application, information_requests),
-        "endorsements": application.endorsements.select_related("advisor", "sponsor_body"),
+        "endorsements": endorsements,
         "can_edit": can(user, "applications.change_application", application),
         "can_submit": Action.SUBMIT in actions,
     }
@@ -356,16 +369,12 @@ def _detail_context(
         (action, Action(action).label, form) for action, form in forms.items()
     ]
     if is_staff:
-        context["matches"] = application.matches.select_related(
-            "interlocutor__user", "interlocutor__corporation", "hosting_offer"
-        )
-    context["current_match"] = (
-        application.matches.filter(status=MatchStatus.ACCEPTED)
-        .select_related("interlocutor__user", "interlocutor__corporation")
-        .first()
+        context["matches"] = matches
+    context["current_match"] = next(
+        (match for match in matches if match.status == MatchStatus.ACCEPTED), None
     )
-    context["new_count"] = sum(entry.is_new for entry in context["timeline"])
-    context["documents"] = selectors.documents_for(user, application).select_related("message")
+    context["new_count"] = sum(entry.is_new for entry in timeline)
+    context["documents"] = documents
     if can(user, "applications.attach_document", application):
         context["document_form"] = document_form or DocumentForm()
     message_form = message_form or _message_form(user, application)
@@ -375,9 +384,9 @@ def _detail_context(
     if application.endorsed_at and can(user, "applications.assign_owner", application):
         context["owner_form"] = owner_form or OwnerForm(application=application)
     if application.state == State.DRAFT:
-        context["last_decline"] = application.endorsements.filter(
-            decision=Decision.DECLINED
-        ).first()
+        context["last_decline"] = next(
+            (e for e in endorsements if e.decision == Decision.DECLINED), None
+        )
     return context
 
 
