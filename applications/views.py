@@ -23,9 +23,8 @@ from accounts.permissions import can, rule_required
 from accounts.ratelimits import exceeded, rate_limited
 from accounts.ratelimits import message as rate_message
 from accounts.roles import role_of
-from corporations import m49
+from corporations import m49, ranking_cache
 from corporations.enums import MatchStatus
-from corporations.selectors import ranking_for
 from reports import programme
 from sponsors.enums import Decision
 
@@ -311,13 +310,13 @@ def _detail_context(
     since=None,
 ) -> dict:
     """The page of an application; the forms given are bound ones to show with their errors
-    (what the user typed kept)."""
+    (what the user typed kept). `ranking`: the cached ranking the view already read."""
     user = request.user
     actions = services.available_actions(user, application)
     if services.can_rate(user, application):
         actions.append(Action.RATE)
     if Action.PROPOSE in actions and can(user, "applications.view_ranking", application):
-        ranking = ranking or ranking_for(application)
+        ranking = ranking or ranking_cache.ranking_of(application)
     else:
         ranking = None
     forms = {}
@@ -362,7 +361,8 @@ def _detail_context(
     if ranking is not None:
         # Staff propose from the ranking (its rows, or the form for anyone else), not from
         # the accordion of the other actions.
-        context["ranking"] = ranking
+        context["ranking"] = ranking.ranking
+        context["ranking_as_of"] = ranking.as_of
         context["propose_form"] = forms.pop(Action.PROPOSE)
         context["subregion"] = m49.subregion_name(m49.subregion_of(str(application.target_country)))
     context["action_forms"] = [
@@ -391,11 +391,11 @@ def _detail_context(
 
 
 def _form_kwargs(action, ranking) -> dict:
-    """What an action's form needs beyond the application: the ranking's available
+    """What an action's form needs beyond the application: the (cached) ranking's available
     interlocutors for a proposal (anyone else needs a reason)."""
     if action != Action.PROPOSE:
         return {}
-    available = ranking.available if ranking is not None else ()
+    available = ranking.ranking.available if ranking is not None else ()
     return {"ranked_ids": {ranked.candidate.id for ranked in available}}
 
 
@@ -410,7 +410,7 @@ def application_action(request, pk, action):
     application = _get_visible(request, pk)
     ranking = None
     if action == Action.PROPOSE and can(request.user, "applications.view_ranking", application):
-        ranking = ranking_for(application)
+        ranking = ranking_cache.ranking_of(application)
     form = ACTION_FORMS[action](
         request.POST,
         request.FILES,
