@@ -1,11 +1,13 @@
 """Reads of applications scoped to the user who asks: what each role may see, and its queues."""
 
+import functools
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import models
 from django.db.models import (
     Case,
     DateTimeField,
@@ -19,7 +21,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_countries.fields import Country
 
 from accounts.models import User
@@ -296,10 +298,14 @@ class Entry:
     attachments: list = field(default_factory=list)
 
 
-_ACTION_LABELS = dict(Action.choices)
-_STATE_LABELS = dict(State.choices)
-_KIND_LABELS = dict(DocumentKind.choices)
-_MILESTONE_LABELS = dict(Milestone.choices)
+def _labels(choices: type[models.TextChoices]) -> dict[str, str]:
+    """A field's choices by value, in the active language."""
+    return _translated(choices, translation.get_language())
+
+
+@functools.cache
+def _translated(choices: type[models.TextChoices], language: str | None) -> dict[str, str]:
+    return {value: str(label) for value, label in choices.choices}
 
 
 def timeline(
@@ -329,6 +335,7 @@ def timeline(
             )
         else:
             own_matches = {m.pk for m in matches if m.interlocutor_id == interlocutor.pk}
+    actions, states = _labels(Action), _labels(State)
     entries = []
     for event in application.events.select_related("actor"):
         if event.action in _MATCH_ACTIONS and not (staff or event.match_id in own_matches):
@@ -339,8 +346,8 @@ def timeline(
                 "event",
                 event,
                 event.actor,
-                label=_ACTION_LABELS.get(event.action, event.action),
-                state_label=_STATE_LABELS.get(event.to_state, event.to_state),
+                label=actions.get(event.action, event.action),
+                state_label=states.get(event.to_state, event.to_state),
             )
         )
     messages = messages_for(user, application, notes=notes).select_related("author")
@@ -363,6 +370,7 @@ def timeline(
         entries.append(
             Entry(message.created_at, "message", message, message.author, attachments=files)
         )
+    kinds = _labels(DocumentKind)
     for document in documents:
         if document.message_id is None:
             entries.append(
@@ -371,9 +379,10 @@ def timeline(
                     "document",
                     document,
                     document.uploaded_by,
-                    label=_KIND_LABELS.get(document.kind, document.kind),
+                    label=kinds.get(document.kind, document.kind),
                 )
             )
+    milestones = _labels(Milestone)
     for reminder in _reminders_seen_by(user, application):
         entries.append(
             Entry(
@@ -381,7 +390,7 @@ def timeline(
                 "reminder",
                 reminder,
                 None,
-                label=_MILESTONE_LABELS.get(reminder.milestone, reminder.milestone),
+                label=milestones.get(reminder.milestone, reminder.milestone),
             )
         )
     entries.sort(key=lambda entry: (entry.at, _ENTRY_ORDER[entry.type], entry.item.pk))

@@ -9,7 +9,8 @@ parts of `_timeline.html` and this one alike.
 from django import template
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.dateformat import DateFormat
+from django.utils.formats import get_format
 from django.utils.html import conditional_escape as escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -27,6 +28,9 @@ def timeline_entries(entries) -> str:
         "internal": escape(_("Note interne — équipe Pacte PME")),
         "document": escape(_("Document joint")),
         "reminder": _("Relance envoyée : %(milestone)s"),
+        # The `date:"SHORT_DATETIME_FORMAT"` filter's format and time zone, looked up once.
+        "format": get_format("SHORT_DATETIME_FORMAT"),
+        "zone": timezone.get_current_timezone(),
     }
     # Everything written below is escaped, but for the translations of our own strings.
     return mark_safe("\n".join(_entry(entry, words) for entry in entries))  # noqa: S308  # nosec B308 B703
@@ -44,7 +48,7 @@ def _entry(entry, words: dict) -> str:
         who = escape(entry.actor.get_full_name() or entry.actor.email)
     else:
         who = words["automatic"] if kind == "reminder" else words["former"]
-    at = escape(date_format(timezone.localtime(entry.at), "SHORT_DATETIME_FORMAT"))
+    at = escape(DateFormat(entry.at.astimezone(words["zone"])).format(words["format"]))
     new = (
         f' <span class="badge text-bg-info" data-testid="new">{words["new"]}</span>'
         if entry.is_new
