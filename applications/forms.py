@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -54,6 +55,18 @@ class FastSelect(forms.Select):
         parts.append("</select>")
         # Every name, value and label above is escaped (bandit B308 B703, ruff S308).
         return mark_safe("\n".join(parts))  # noqa: S308  # nosec B308 B703
+
+
+class ReadOnce(BaseChoiceIterator):
+    """Choices read by `read()` when first listed, then kept: plain (value, label) pairs that
+    Django neither reads when the form is only validated nor normalises pair by pair (its
+    callable choices are, on every listing)."""
+
+    def __init__(self, read):
+        self.read = functools.cache(read)
+
+    def __iter__(self):
+        return iter(self.read())
 
 
 def _attrs(attrs: dict) -> str:
@@ -434,17 +447,17 @@ class ProposeForm(ActionForm):
     )
     note = _text(_("Message au correspondant (facultatif)"), required=False)
 
-    def __init__(self, *args, ranked_ids: Iterable[int] = (), **kwargs):
+    def __init__(self, *args, ranked_ids: Iterable[int] = (), choices=None, **kwargs):
         """`ranked_ids`: the interlocutors the ranking lists as available for this application;
-        anyone else needs a reason."""
+        anyone else needs a reason. `choices`: returns the list `interlocutor_choices` reads
+        (the view's is cached)."""
         super().__init__(*args, **kwargs)
         self.ranked_ids = frozenset(ranked_ids)
         field = self.fields["interlocutor"]
         field.queryset = proposable_interlocutors(self.application)  # what may be chosen
         # What is shown: read as plain rows, once, only when the form is rendered.
-        field.choices = functools.cache(
-            lambda: [("", field.empty_label), *interlocutor_choices(self.application)]
-        )
+        read = choices or (lambda: interlocutor_choices(self.application))
+        field.choices = ReadOnce(lambda: [("", field.empty_label), *read()])
 
     def clean(self):
         cleaned = super().clean()
@@ -594,7 +607,7 @@ class OwnerForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["owner"]
         field.queryset = team_members()
-        field.choices = functools.cache(staff_choices)  # read once, when the form is rendered
+        field.choices = ReadOnce(staff_choices)  # read when the form is rendered
         if not self.is_bound:
             self.initial["owner"] = application.owner_id
 

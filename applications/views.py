@@ -327,7 +327,7 @@ def _detail_context(
             forms[action] = action_form[1]  # The bound form with its errors, as typed.
         else:
             forms[action] = ACTION_FORMS[action](
-                application=application, action=action, **_form_kwargs(action, ranking)
+                application=application, action=action, **_form_kwargs(action, ranking, application)
             )
     is_staff = can(user, "accounts.view_staff_queue")
     # Each list read once, in one query, and shared by the parts of the page that show it.
@@ -390,13 +390,19 @@ def _detail_context(
     return context
 
 
-def _form_kwargs(action, ranking) -> dict:
+def _form_kwargs(action, ranking, application) -> dict:
     """What an action's form needs beyond the application: the (cached) ranking's available
-    interlocutors for a proposal (anyone else needs a reason)."""
+    interlocutors for a proposal (anyone else needs a reason), and those it lists, cached
+    with the ranking (the same rows and matches change them)."""
     if action != Action.PROPOSE:
         return {}
     available = ranking.ranking.available if ranking is not None else ()
-    return {"ranked_ids": {ranked.candidate.id for ranked in available}}
+    return {
+        "ranked_ids": {ranked.candidate.id for ranked in available},
+        "choices": lambda: ranking_cache.remember(
+            application, "proposable", lambda: selectors.interlocutor_choices(application)
+        ),
+    }
 
 
 @login_required
@@ -416,7 +422,7 @@ def application_action(request, pk, action):
         request.FILES,
         application=application,
         action=action,
-        **_form_kwargs(action, ranking),
+        **_form_kwargs(action, ranking, application),
     )
     if not form.is_valid() or (
         # An action that carries files (an answer with documents) counts as an upload.

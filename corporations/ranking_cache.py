@@ -51,14 +51,22 @@ class CachedRanking:
 def ranking_of(application: Application) -> CachedRanking:
     """The application's ranking as of the last change of what it depends on (worked out now
     when there was one since)."""
-    # The generation is read before the ranking is worked out: a change committed meanwhile
+    return remember(
+        application, "ranking", lambda: CachedRanking(ranking_for(application), timezone.now())
+    )
+
+
+def remember(application: Application, name: str, compute):
+    """`compute()` for this application, kept like its ranking: for what depends on nothing
+    but the application and the matching data (the interlocutors staff may propose it to)."""
+    # The generation is read before the value is worked out: a change committed meanwhile
     # moves it on, and what was read before it is kept under the old one, never read again.
-    key = _key(application, _generation())
-    cached = cache.get(key)
-    if cached is None:
-        cached = CachedRanking(ranking_for(application), timezone.now())
-        cache.set(key, cached, RANKING_SECONDS)
-    return cached
+    key = f"{_key(application, _generation())}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, RANKING_SECONDS)
+    return value
 
 
 def _key(application: Application, generation: str) -> str:

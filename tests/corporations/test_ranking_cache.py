@@ -56,6 +56,9 @@ def test_the_page_says_as_of_when_and_reads_the_ranking_once(
     assert second.context["ranking_as_of"] == first.context["ranking_as_of"]
     assert f"Classement à jour au {as_of:%d/%m/%Y %H:%M}." in second.content.decode()
     assert not [q for q in queries if "corporations_presence" in q["sql"]]
+    assert not [
+        q for q in queries if 'NOT (EXISTS(SELECT 1 AS "a" FROM "corporations_match"' in q["sql"]
+    ]
 
 
 def test_a_decline_shows_at_once(
@@ -63,8 +66,9 @@ def test_a_decline_shows_at_once(
 ):
     application = application_in(State.IN_REVIEW)
     client.force_login(staff_user)
-    available, _unavailable, _response = _ranking(client, application)
+    available, _unavailable, response = _ranking(client, application)
     assert available == [interlocutor.interlocutor.pk, spie_interlocutor.pk]
+    assert f'<option value="{interlocutor.interlocutor.pk}">' in response.content.decode()
 
     client.post(
         reverse("applications:action", args=[application.pk, Action.PROPOSE]),
@@ -77,9 +81,13 @@ def test_a_decline_shows_at_once(
     )
     client.force_login(staff_user)
 
-    available, unavailable, _response = _ranking(client, application)
+    available, unavailable, response = _ranking(client, application)
     assert available == [spie_interlocutor.pk]
     assert unavailable == {interlocutor.interlocutor.pk: "A déjà décliné ce dossier."}
+    # Nor may it be proposed to them again: the form's list (cached with the ranking) says so.
+    page = response.content.decode()
+    assert f'<option value="{interlocutor.interlocutor.pk}">' not in page
+    assert f'<option value="{spie_interlocutor.pk}">' in page
 
 
 def test_an_absence_shows_at_once(client, staff_user, interlocutor, application_in):
