@@ -290,8 +290,14 @@ def application_submit(request, pk):
 
 @login_required
 def application_detail(request, pk):
-    application = _get_visible(request, pk)
-    since = services.record_visit(request.user, application)
+    # Read with its owner (the clock shows them) and this user's previous visit.
+    application = get_object_or_404(
+        selectors.with_last_visit(
+            selectors.visible_applications(request.user), request.user
+        ).select_related("owner"),
+        pk=pk,
+    )
+    since = services.record_visit(request.user, application, previous=application.last_visit)
     return render(
         request,
         "applications/application_detail.html",
@@ -312,6 +318,13 @@ def _detail_context(
     """The page of an application; the forms given are bound ones to show with their errors
     (what the user typed kept). `ranking`: the cached ranking the view already read."""
     user = request.user
+    # Read first: the permission checks below look at the interlocutor's matches too.
+    matches = list(
+        application.matches.select_related(
+            "interlocutor__user", "interlocutor__corporation", "hosting_offer"
+        )
+    )
+    application.known_matches = matches
     actions = services.available_actions(user, application)
     if services.can_rate(user, application):
         actions.append(Action.RATE)
@@ -333,11 +346,6 @@ def _detail_context(
     # Each list read once, in one query, and shared by the parts of the page that show it.
     documents = list(
         selectors.documents_for(user, application).select_related("message", "uploaded_by")
-    )
-    matches = list(
-        application.matches.select_related(
-            "interlocutor__user", "interlocutor__corporation", "hosting_offer"
-        )
     )
     endorsements = list(application.endorsements.select_related("advisor", "sponsor_body"))
     information_requests = list(application.information_requests.select_related("asked_by"))
