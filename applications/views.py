@@ -329,7 +329,7 @@ def _detail_context(
     if services.can_rate(user, application):
         actions.append(Action.RATE)
     if Action.PROPOSE in actions and can(user, "applications.view_ranking", application):
-        ranking = ranking or ranking_cache.ranking_of(application)
+        ranking = ranking or _ranking_of(application)
     else:
         ranking = None
     forms = {}
@@ -340,7 +340,7 @@ def _detail_context(
             forms[action] = action_form[1]  # The bound form with its errors, as typed.
         else:
             forms[action] = ACTION_FORMS[action](
-                application=application, action=action, **_form_kwargs(action, ranking, application)
+                application=application, action=action, **_form_kwargs(action, ranking)
             )
     is_staff = can(user, "accounts.view_staff_queue")
     # Each list read once, in one query, and shared by the parts of the page that show it.
@@ -398,18 +398,24 @@ def _detail_context(
     return context
 
 
-def _form_kwargs(action, ranking, application) -> dict:
+def _ranking_of(application):
+    """The cached ranking, with the interlocutors the application may be proposed to (the same
+    rows and matches decide both)."""
+    return ranking_cache.ranking_of(
+        application, proposable=lambda: selectors.interlocutor_choices(application)
+    )
+
+
+def _form_kwargs(action, ranking) -> dict:
     """What an action's form needs beyond the application: the (cached) ranking's available
-    interlocutors for a proposal (anyone else needs a reason), and those it lists, cached
-    with the ranking (the same rows and matches change them)."""
+    interlocutors for a proposal (anyone else needs a reason), and whom it lists."""
     if action != Action.PROPOSE:
         return {}
-    available = ranking.ranking.available if ranking is not None else ()
+    if ranking is None:
+        return {}
     return {
-        "ranked_ids": {ranked.candidate.id for ranked in available},
-        "choices": lambda: ranking_cache.remember(
-            application, "proposable", lambda: selectors.interlocutor_choices(application)
-        ),
+        "ranked_ids": {ranked.candidate.id for ranked in ranking.ranking.available},
+        "choices": lambda: ranking.proposable,
     }
 
 
@@ -424,13 +430,13 @@ def application_action(request, pk, action):
     application = _get_visible(request, pk)
     ranking = None
     if action == Action.PROPOSE and can(request.user, "applications.view_ranking", application):
-        ranking = ranking_cache.ranking_of(application)
+        ranking = _ranking_of(application)
     form = ACTION_FORMS[action](
         request.POST,
         request.FILES,
         application=application,
         action=action,
-        **_form_kwargs(action, ranking, application),
+        **_form_kwargs(action, ranking),
     )
     if not form.is_valid() or (
         # An action that carries files (an answer with documents) counts as an upload.

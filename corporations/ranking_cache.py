@@ -46,27 +46,27 @@ _GENERATION_KEY = "corporations:ranking:generation"
 class CachedRanking:
     ranking: Ranking
     as_of: datetime  # when it was worked out
+    # What the caller's `proposable()` returned with it: the interlocutors staff may propose the
+    # application to, which the same rows and matches decide (one cache entry for both).
+    proposable: list | None = None
 
 
-def ranking_of(application: Application) -> CachedRanking:
+def ranking_of(application: Application, *, proposable=None) -> CachedRanking:
     """The application's ranking as of the last change of what it depends on (worked out now
-    when there was one since)."""
-    return remember(
-        application, "ranking", lambda: CachedRanking(ranking_for(application), timezone.now())
-    )
-
-
-def remember(application: Application, name: str, compute):
-    """`compute()` for this application, kept like its ranking: for what depends on nothing
-    but the application and the matching data (the interlocutors staff may propose it to)."""
-    # The generation is read before the value is worked out: a change committed meanwhile
+    when there was one since), with `proposable()` if given."""
+    # The generation is read before the ranking is worked out: a change committed meanwhile
     # moves it on, and what was read before it is kept under the old one, never read again.
-    key = f"{_key(application, _generation())}:{name}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, RANKING_SECONDS)
-    return value
+    key = _key(application, _generation())
+    cached = cache.get(key)
+    if cached is None:
+        cached = CachedRanking(
+            ranking_for(application), timezone.now(), proposable() if proposable else None
+        )
+        cache.set(key, cached, RANKING_SECONDS)
+    elif proposable is not None and cached.proposable is None:
+        cached = CachedRanking(cached.ranking, cached.as_of, proposable())
+        cache.set(key, cached, RANKING_SECONDS)
+    return cached
 
 
 def _key(application: Application, generation: str) -> str:
