@@ -85,7 +85,8 @@ class RenderedOnce:
     an application's page has up to five. The markup is kept under everything it is made of
     (the form's class, ids and fields: labels, help texts, initial values, widgets and their
     choices, in the active language); a bound form (its errors, what was typed) and a form
-    with a model choice field (choices read from the database) are rendered each time."""
+    with a model choice field whose choices are not given as plain pairs (`ReadOnce`) are
+    rendered each time."""
 
     def crispy_html(self) -> str:
         key = None if self.is_bound else self._markup_key()
@@ -94,15 +95,18 @@ class RenderedOnce:
         markup = _MARKUP.get(key)
         if markup is None:
             markup = render_crispy_form(self)
-            if len(_MARKUP) < _MARKUP_MAX:
-                _MARKUP[key] = markup
+            if len(_MARKUP) >= _MARKUP_MAX:
+                _MARKUP.clear()  # a bound, rarely reached: start again
+            _MARKUP[key] = markup
         return markup
 
     def _markup_key(self) -> tuple | None:
         fields = []
         for name, field in self.fields.items():
-            if isinstance(field, forms.ModelChoiceField):
-                return None
+            if isinstance(field, forms.ModelChoiceField) and not isinstance(
+                field.choices, ReadOnce
+            ):
+                return None  # its choices, read from the database, would be part of the key
             choices = getattr(field, "choices", ())
             fields.append(
                 (
@@ -121,8 +125,8 @@ class RenderedOnce:
         return (type(self), self.auto_id, self.prefix, get_language(), tuple(fields))
 
 
-# Unbound forms' markup (`RenderedOnce`): a few dozen variants at most (forms × states ×
-# languages); the bound is a guard.
+# Unbound forms' markup (`RenderedOnce`): a few dozen variants (forms × states × languages),
+# and a proposal form per list of proposable interlocutors; the bound is a guard.
 _MARKUP: dict[tuple, str] = {}
 _MARKUP_MAX = 500
 
