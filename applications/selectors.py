@@ -1,10 +1,13 @@
 """Reads of applications scoped to the user who asks: what each role may see, and its queues."""
 
+import functools
 import math
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import models
 from django.db.models import (
     Case,
     Count,
@@ -16,10 +19,11 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django_countries import countries
 
@@ -34,8 +38,8 @@ from sponsors.enums import Decision
 from sponsors.models import Endorsement, SponsorBody
 from sponsors.rules import advisor_body_id, is_advisor_of_sponsor
 
-from .enums import Action, Milestone, State
-from .models import Application, Company, Document, Message, Reminder, Sector
+from .enums import Action, DocumentKind, Milestone, State
+from .models import Application, Company, Document, Message, Reminder, Sector, Visit
 from .notifications import COMPANY, SPONSOR
 from .rules import company_id_of, is_company_member
 
@@ -64,6 +68,13 @@ def visible_applications(user: User) -> QuerySet[Application]:
         )
         scope |= Q(Exists(live))
     return Application.objects.filter(scope).with_related()
+
+
+def with_last_visit(queryset: QuerySet[Application], user: User) -> QuerySet[Application]:
+    """Each application with `last_visit`: when this user last opened its page (None: never),
+    read with it rather than apart."""
+    visits = Visit.objects.filter(application=OuterRef("pk"), user=user).values("seen_at")
+    return queryset.annotate(last_visit=Subquery(visits[:1]))
 
 
 def company_of(user: User) -> Company | None:
@@ -198,6 +209,31 @@ def proposable_interlocutors(application: Application) -> QuerySet[Interlocutor]
     )
 
 
+def interlocutor_choices(application: Application) -> list[tuple[int, str]]:
+    """`proposable_interlocutors` as the proposal form lists them, read as plain rows (a
+    crowded programme has hundreds): "Corporation — First Last, job title"."""
+    rows = proposable_interlocutors(application).values_list(
+        "pk", "corporation__name", "user__first_name", "user__last_name", "user__email", "job_title"
+    )
+    return [
+        (pk, f"{corporation} — {f'{first} {last}'.strip() or email}{f', {title}' if title else ''}")
+        for pk, corporation, first, last, email, title in rows
+    ]
+
+
+def team_members() -> QuerySet[User]:
+    """The active members of the association's team, to whom a review may be handed."""
+    return User.objects.filter(is_active=True, staff_membership__isnull=False).order_by(
+        "last_name", "first_name", "email"
+    )
+
+
+def staff_choices() -> list[tuple[int, str]]:
+    """`team_members` as the owner form lists them, read as plain rows."""
+    rows = team_members().values_list("pk", "first_name", "last_name", "email")
+    return [(pk, f"{first} {last}".strip() or email) for pk, first, last, email in rows]
+
+
 def last_declines(application_ids: set[int]) -> dict[int, Endorsement]:
     """The latest declined endorsement of each given application, in one query."""
     if not application_ids:
@@ -271,42 +307,109 @@ class Entry:
     actor: User | None
     is_new: bool = False
     is_first_new: bool = False
+    # What the page shows of it, worked out once here rather than per row in the template
+    # (a model's `get_FOO_display` hashes every choice of its field on each call): the action,
+    # document kind or milestone; the state an event led to; a message's documents.
+    label: str = ""
+    state_label: str = ""
+    attachments: list = field(default_factory=list)
+
+
+def _labels(choices: type[models.TextChoices]) -> dict[str, str]:
+    """A field's choices by value, in the active language."""
+    return _translated(choices, translation.get_language())
+
+
+@functools.cache
+def _translated(choices: type[models.TextChoices], language: str | None) -> dict[str, str]:
+    return {value: str(label) for value, label in choices.choices}
 
 
 def timeline(
-    user: User, application: Application, *, since: datetime | None = None, notes: bool = True
+    user: User,
+    application: Application,
+    *,
+    since: datetime | None = None,
+    notes: bool = True,
+    documents: list[Document] | None = None,
+    matches: list[Match] | None = None,
 ) -> list:
     """Everything that happened to the application that this user may see, oldest first;
     with `since` (their previous visit), what others did after it is marked new; with
-    `notes=False`, no internal note (nor its documents) even for the staff."""
+    `notes=False`, no internal note (nor its documents) even for the staff.
+
+    A page that reads them anyway passes the documents this user may see (`documents_for`,
+    with `uploaded_by`) and the application's matches: no query more for them."""
     # The notes of a proposal and of its refusal: the association's, and the interlocutor's
     # it was made to (not another corporation's, proposed after them).
     staff = is_association_staff(user)
     interlocutor = getattr(user, "interlocutor", None)
     own_matches = set()
     if interlocutor is not None and not staff:
-        own_matches = set(
-            application.matches.filter(interlocutor=interlocutor).values_list("pk", flat=True)
-        )
+        if matches is None:
+            own_matches = set(
+                application.matches.filter(interlocutor=interlocutor).values_list("pk", flat=True)
+            )
+        else:
+            own_matches = {m.pk for m in matches if m.interlocutor_id == interlocutor.pk}
+    actions, states = _labels(Action), _labels(State)
     entries = []
     for event in application.events.select_related("actor"):
         if event.action in _MATCH_ACTIONS and not (staff or event.match_id in own_matches):
             event.note = ""
-        entries.append(Entry(event.created_at, "event", event, event.actor))
-    for message in (
-        messages_for(user, application, notes=notes)
-        .select_related("author")
-        .prefetch_related(Prefetch("attachments", queryset=Document.objects.order_by("pk")))
-    ):
-        entries.append(Entry(message.created_at, "message", message, message.author))
-    for document in (
-        documents_for(user, application, notes=notes)
-        .filter(message__isnull=True)
-        .select_related("uploaded_by")
-    ):
-        entries.append(Entry(document.created_at, "document", document, document.uploaded_by))
+        entries.append(
+            Entry(
+                event.created_at,
+                "event",
+                event,
+                event.actor,
+                label=actions.get(event.action, event.action),
+                state_label=states.get(event.to_state, event.to_state),
+            )
+        )
+    messages = messages_for(user, application, notes=notes).select_related("author")
+    prefetched = documents is None
+    if prefetched:
+        messages = messages.prefetch_related(
+            Prefetch("attachments", queryset=Document.objects.order_by("pk"))
+        )
+        documents = list(
+            documents_for(user, application, notes=notes)
+            .filter(message__isnull=True)
+            .select_related("uploaded_by")
+        )
+    attachments: dict[int, list[Document]] = defaultdict(list)
+    for document in sorted(documents, key=lambda document: document.pk):
+        if document.message_id is not None:
+            attachments[document.message_id].append(document)
+    for message in messages:
+        files = list(message.attachments.all()) if prefetched else attachments[message.pk]
+        entries.append(
+            Entry(message.created_at, "message", message, message.author, attachments=files)
+        )
+    kinds = _labels(DocumentKind)
+    for document in documents:
+        if document.message_id is None:
+            entries.append(
+                Entry(
+                    document.created_at,
+                    "document",
+                    document,
+                    document.uploaded_by,
+                    label=kinds.get(document.kind, document.kind),
+                )
+            )
+    milestones = _labels(Milestone)
     for reminder in _reminders_seen_by(user, application):
-        entries.append(Entry(reminder.created_at, "reminder", reminder, None))
+        entries.append(
+            Entry(
+                reminder.created_at,
+                "reminder",
+                reminder,
+                None,
+                label=milestones.get(reminder.milestone, reminder.milestone),
+            )
+        )
     entries.sort(key=lambda entry: (entry.at, _ENTRY_ORDER[entry.type], entry.item.pk))
     if since is not None:
         for entry in entries:

@@ -787,11 +787,16 @@ def _store(
 # --- Visits ------------------------------------------------------------------------------
 
 
-def record_visit(user: User, application: Application) -> datetime | None:
+_UNREAD = object()
+
+
+def record_visit(user: User, application: Application, *, previous=_UNREAD) -> datetime | None:
     """Note that this person opens the application now; returns their previous visit, from
-    which what others did is new to them. Their notifications about it are read."""
-    visits = Visit.objects.filter(user=user, application=application)
-    previous = visits.values_list("seen_at", flat=True).first()
+    which what others did is new to them (`previous`: the one the page read with the
+    application, `selectors.with_last_visit`). Their notifications about it are read."""
+    if previous is _UNREAD:
+        visits = Visit.objects.filter(user=user, application=application)
+        previous = visits.values_list("seen_at", flat=True).first()
     Visit.objects.bulk_create(  # one upsert: two tabs at once are fine
         [Visit(user=user, application=application, seen_at=timezone.now())],
         update_conflicts=True,

@@ -25,9 +25,8 @@ from accounts.permissions import can, rule_required
 from accounts.ratelimits import exceeded, rate_limited
 from accounts.ratelimits import message as rate_message
 from accounts.roles import role_of
-from corporations import m49
+from corporations import m49, ranking_cache
 from corporations.enums import MatchStatus
-from corporations.selectors import ranking_for
 from reports import programme
 from sponsors.enums import Decision
 
@@ -293,8 +292,14 @@ def application_submit(request, pk):
 
 @login_required
 def application_detail(request, pk):
-    application = _get_visible(request, pk)
-    since = services.record_visit(request.user, application)
+    # Read with its owner (the clock shows them) and this user's previous visit.
+    application = get_object_or_404(
+        selectors.with_last_visit(
+            selectors.visible_applications(request.user), request.user
+        ).select_related("owner"),
+        pk=pk,
+    )
+    since = services.record_visit(request.user, application, previous=application.last_visit)
     return render(
         request,
         "applications/application_detail.html",
@@ -313,13 +318,20 @@ def _detail_context(
     since=None,
 ) -> dict:
     """The page of an application; the forms given are bound ones to show with their errors
-    (what the user typed kept)."""
+    (what the user typed kept). `ranking`: the cached ranking the view already read."""
     user = request.user
+    # Read first: the permission checks below look at the interlocutor's matches too.
+    matches = list(
+        application.matches.select_related(
+            "interlocutor__user", "interlocutor__corporation", "hosting_offer"
+        )
+    )
+    application.known_matches = matches
     actions = services.available_actions(user, application)
     if services.can_rate(user, application):
         actions.append(Action.RATE)
     if Action.PROPOSE in actions and can(user, "applications.view_ranking", application):
-        ranking = ranking or ranking_for(application)
+        ranking = ranking or _ranking_of(application)
     else:
         ranking = None
     forms = {}
@@ -333,41 +345,46 @@ def _detail_context(
                 application=application, action=action, **_form_kwargs(action, ranking)
             )
     is_staff = can(user, "accounts.view_staff_queue")
-    information_requests = list(
-        application.information_requests.select_related("asked_by").prefetch_related("attachments")
+    # Each list read once, in one query, and shared by the parts of the page that show it.
+    documents = list(
+        selectors.documents_for(user, application).select_related("message", "uploaded_by")
+    )
+    endorsements = list(application.endorsements.select_related("advisor", "sponsor_body"))
+    information_requests = list(application.information_requests.select_related("asked_by"))
+    for item in information_requests:
+        item.files = [d for d in documents if d.information_request_id == item.pk]
+    timeline = selectors.timeline(
+        user, application, since=since, documents=documents, matches=matches
     )
     context = {
         "application": application,
         "actions": actions,
         "open_action": action_form[0] if action_form else None,
-        "timeline": selectors.timeline(user, application, since=since),
+        "timeline": timeline,
         "since": since,
         "information_requests": information_requests,
         "pauses": clock.pauses_of(application, information_requests),
-        "endorsements": application.endorsements.select_related("advisor", "sponsor_body"),
+        "endorsements": endorsements,
         "can_edit": can(user, "applications.change_application", application),
         "can_submit": Action.SUBMIT in actions,
     }
     if ranking is not None:
         # Staff propose from the ranking (its rows, or the form for anyone else), not from
         # the accordion of the other actions.
-        context["ranking"] = ranking
+        context["ranking"] = ranking.ranking
+        context["ranking_as_of"] = ranking.as_of
         context["propose_form"] = forms.pop(Action.PROPOSE)
         context["subregion"] = m49.subregion_name(m49.subregion_of(str(application.target_country)))
     context["action_forms"] = [
         (action, Action(action).label, form) for action, form in forms.items()
     ]
     if is_staff:
-        context["matches"] = application.matches.select_related(
-            "interlocutor__user", "interlocutor__corporation", "hosting_offer"
-        )
-    context["current_match"] = (
-        application.matches.filter(status=MatchStatus.ACCEPTED)
-        .select_related("interlocutor__user", "interlocutor__corporation")
-        .first()
+        context["matches"] = matches
+    context["current_match"] = next(
+        (match for match in matches if match.status == MatchStatus.ACCEPTED), None
     )
-    context["new_count"] = sum(entry.is_new for entry in context["timeline"])
-    context["documents"] = selectors.documents_for(user, application).select_related("message")
+    context["new_count"] = sum(entry.is_new for entry in timeline)
+    context["documents"] = documents
     if can(user, "applications.attach_document", application):
         context["document_form"] = document_form or DocumentForm()
     message_form = message_form or _message_form(user, application)
@@ -377,19 +394,31 @@ def _detail_context(
     if application.endorsed_at and can(user, "applications.assign_owner", application):
         context["owner_form"] = owner_form or OwnerForm(application=application)
     if application.state == State.DRAFT:
-        context["last_decline"] = application.endorsements.filter(
-            decision=Decision.DECLINED
-        ).first()
+        context["last_decline"] = next(
+            (e for e in endorsements if e.decision == Decision.DECLINED), None
+        )
     return context
 
 
+def _ranking_of(application):
+    """The cached ranking, with the interlocutors the application may be proposed to (the same
+    rows and matches decide both)."""
+    return ranking_cache.ranking_of(
+        application, proposable=lambda: selectors.interlocutor_choices(application)
+    )
+
+
 def _form_kwargs(action, ranking) -> dict:
-    """What an action's form needs beyond the application: the ranking's available
-    interlocutors for a proposal (anyone else needs a reason)."""
+    """What an action's form needs beyond the application: the (cached) ranking's available
+    interlocutors for a proposal (anyone else needs a reason), and whom it lists."""
     if action != Action.PROPOSE:
         return {}
-    available = ranking.available if ranking is not None else ()
-    return {"ranked_ids": {ranked.candidate.id for ranked in available}}
+    if ranking is None:
+        return {}
+    return {
+        "ranked_ids": {ranked.candidate.id for ranked in ranking.ranking.available},
+        "choices": lambda: ranking.proposable,
+    }
 
 
 @login_required
@@ -403,7 +432,7 @@ def application_action(request, pk, action):
     application = _get_visible(request, pk)
     ranking = None
     if action == Action.PROPOSE and can(request.user, "applications.view_ranking", application):
-        ranking = ranking_for(application)
+        ranking = _ranking_of(application)
     form = ACTION_FORMS[action](
         request.POST,
         request.FILES,

@@ -22,6 +22,11 @@ def _has_match(user, application, status: str) -> bool:
     interlocutor = interlocutor_of(user)
     if interlocutor is None:
         return False
+    # A page that read all the application's matches (its detail page) lends them to its
+    # permission checks: a dozen of them, a query each otherwise.
+    known = getattr(application, "known_matches", None)
+    if known is not None:
+        return any(m.interlocutor_id == interlocutor.pk and m.status == status for m in known)
     return application.matches.filter(interlocutor=interlocutor, status=status).exists()
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from applications.models import Sector
 
+from . import ranking_cache
 from .enums import MatchStatus
 from .models import HostingOffer, Interlocutor, Match, MemberCorporation
 from .selectors import subquery_total
@@ -45,12 +46,14 @@ def recount_records(interlocutors: QuerySet[Interlocutor] | None = None) -> int:
     rated = accepted.filter(application__rating__isnull=False)
     if interlocutors is None:
         interlocutors = Interlocutor.objects.all()
-    return interlocutors.update(
+    updated = interlocutors.update(
         proposals_decided=subquery_total(decided, "interlocutor", Count("pk")),
         proposals_accepted=subquery_total(accepted, "interlocutor", Count("pk")),
         ratings_sum=subquery_total(rated, "interlocutor", Sum("application__rating")),
         ratings_count=subquery_total(rated, "interlocutor", Count("pk")),
     )
+    ranking_cache.invalidate()  # an update sends no signal
+    return updated
 
 
 class CorporationError(Exception):

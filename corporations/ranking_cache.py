@@ -1,0 +1,133 @@
+"""The ranking staff read on an application's page, cached until what it depends on changes.
+
+`selectors.ranking_for` reads every candidate interlocutor with their corporation's presences,
+offers, load and record: a few queries, and some ten milliseconds of building them. Staff open
+an application's page far more often than any of that changes, so the ranking is kept in the
+cache under a key that holds everything it is worked out from:
+
+- the application's need: its target country and city, its company's sector, the hosting it
+  asks for, and today's date (absences are judged on the day);
+- the language (the countries of the corporations listed as present nearby are named in it);
+- a generation of the matching data, which every change of what the ranking reads moves on:
+  an interlocutor (their countries, capacity, load, record, activity, name), their sectors or
+  absences, a corporation, a presence or its sectors, a hosting offer, a sector, a match
+  (proposed, accepted, declined, expired, closed), an application event (every workflow move,
+  the counters the services update with it) and a user saved (a name, an account deactivated).
+  The signals below move it on when any of those rows is saved or deleted; `invalidate()` is
+  for the bulk updates that send no signal (`services.recount_records`).
+
+A generation is a new random value, never a counter that an evicted key would start again: an
+old key is never read again, and expires. The page says as of when the ranking was worked out.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone, translation
+
+from applications.models import Application, ApplicationEvent, Sector
+
+from .matching import Ranking
+from .models import Absence, HostingOffer, Interlocutor, Match, MemberCorporation, Presence
+from .selectors import ranking_for
+
+# A cached ranking is worked out again at least this often (seconds), whatever happens.
+RANKING_SECONDS = 60 * 60
+
+_GENERATION_KEY = "corporations:ranking:generation"
+
+
+@dataclass(frozen=True)
+class CachedRanking:
+    ranking: Ranking
+    as_of: datetime  # when it was worked out
+    # What the caller's `proposable()` returned with it: the interlocutors staff may propose the
+    # application to, which the same rows and matches decide (one cache entry for both).
+    proposable: list | None = None
+
+
+def ranking_of(application: Application, *, proposable=None) -> CachedRanking:
+    """The application's ranking as of the last change of what it depends on (worked out now
+    when there was one since), with `proposable()` if given."""
+    # The generation is read before the ranking is worked out: a change committed meanwhile
+    # moves it on, and what was read before it is kept under the old one, never read again.
+    key = _key(application, _generation())
+    cached = cache.get(key)
+    if cached is None:
+        cached = CachedRanking(
+            ranking_for(application), timezone.now(), proposable() if proposable else None
+        )
+        cache.set(key, cached, RANKING_SECONDS)
+    elif proposable is not None and cached.proposable is None:
+        cached = CachedRanking(cached.ranking, cached.as_of, proposable())
+        cache.set(key, cached, RANKING_SECONDS)
+    return cached
+
+
+def _key(application: Application, generation: str) -> str:
+    need = (
+        application.pk,
+        str(application.target_country),
+        application.target_city,
+        application.company.sector_id,
+        application.wants_hosting,
+        application.hosting_desks,
+        application.hosting_vie_count,
+        timezone.localdate().isoformat(),
+        translation.get_language(),
+    )
+    return f"corporations:ranking:{generation}:{':'.join(str(part) for part in need)}"
+
+
+def _generation() -> str:
+    return cache.get_or_set(_GENERATION_KEY, _new_generation, None)
+
+
+def _new_generation() -> str:
+    return secrets.token_hex(8)
+
+
+def invalidate() -> None:
+    """Every cached ranking is worked out again on its next reading: now (what this
+    transaction sees) and once it commits (what everyone else sees)."""
+    _move_on()
+    transaction.on_commit(_move_on)
+
+
+def _move_on() -> None:
+    cache.set(_GENERATION_KEY, _new_generation(), None)
+
+
+def _changed(sender, **kwargs) -> None:
+    invalidate()
+
+
+def _user_saved(sender, update_fields=None, **kwargs) -> None:
+    # A login saves `last_login` alone: nothing the ranking reads.
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    invalidate()
+
+
+def connect() -> None:
+    """Wire the signals (from `CorporationsConfig.ready`)."""
+    for model in (
+        Interlocutor,
+        Absence,
+        MemberCorporation,
+        Presence,
+        HostingOffer,
+        Match,
+        Sector,
+        ApplicationEvent,
+    ):
+        post_save.connect(_changed, sender=model, dispatch_uid=f"ranking-{model.__name__}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"ranking-del-{model.__name__}")
+    for through in (Interlocutor.sectors.through, Presence.sectors.through):
+        m2m_changed.connect(_changed, sender=through, dispatch_uid=f"ranking-{through.__name__}")
+    post_save.connect(_user_saved, sender=get_user_model(), dispatch_uid="ranking-user")
