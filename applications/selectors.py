@@ -1,13 +1,11 @@
 """Reads of applications scoped to the user who asks: what each role may see, and its queues."""
 
-import functools
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import models
 from django.db.models import (
     Case,
     Count,
@@ -23,7 +21,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import get_language
 from django_countries import countries
 
@@ -33,6 +31,7 @@ from accounts.rules import is_association_staff
 from corporations.enums import MatchStatus
 from corporations.models import Interlocutor, Match
 from notifications.models import Notification
+from pacte.labels import labels_of
 from reports import figures
 from sponsors.enums import Decision
 from sponsors.models import Endorsement, SponsorBody
@@ -315,16 +314,6 @@ class Entry:
     attachments: list = field(default_factory=list)
 
 
-def _labels(choices: type[models.TextChoices]) -> dict[str, str]:
-    """A field's choices by value, in the active language."""
-    return _translated(choices, translation.get_language())
-
-
-@functools.cache
-def _translated(choices: type[models.TextChoices], language: str | None) -> dict[str, str]:
-    return {value: str(label) for value, label in choices.choices}
-
-
 def timeline(
     user: User,
     application: Application,
@@ -352,7 +341,7 @@ def timeline(
             )
         else:
             own_matches = {m.pk for m in matches if m.interlocutor_id == interlocutor.pk}
-    actions, states = _labels(Action), _labels(State)
+    actions, states = labels_of(Action), labels_of(State)
     entries = []
     for event in application.events.select_related("actor"):
         if event.action in _MATCH_ACTIONS and not (staff or event.match_id in own_matches):
@@ -387,7 +376,7 @@ def timeline(
         entries.append(
             Entry(message.created_at, "message", message, message.author, attachments=files)
         )
-    kinds = _labels(DocumentKind)
+    kinds = labels_of(DocumentKind)
     for document in documents:
         if document.message_id is None:
             entries.append(
@@ -399,7 +388,7 @@ def timeline(
                     label=kinds.get(document.kind, document.kind),
                 )
             )
-    milestones = _labels(Milestone)
+    milestones = labels_of(Milestone)
     for reminder in _reminders_seen_by(user, application):
         entries.append(
             Entry(

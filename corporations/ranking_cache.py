@@ -16,21 +16,19 @@ cache under a key that holds everything it is worked out from:
   The signals below move it on when any of those rows is saved or deleted; `invalidate()` is
   for the bulk updates that send no signal (`services.recount_records`).
 
-A generation is a new random value, never a counter that an evicted key would start again: an
-old key is never read again, and expires. The page says as of when the ranking was worked out.
+The generation is `pacte.generations`'. The page says as of when the ranking was worked out.
 """
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
 
 from applications.models import Application, ApplicationEvent, Sector
+from pacte import generations
 
 from .matching import Ranking
 from .models import Absence, HostingOffer, Interlocutor, Match, MemberCorporation, Presence
@@ -39,7 +37,7 @@ from .selectors import ranking_for
 # A cached ranking is worked out again at least this often (seconds), whatever happens.
 RANKING_SECONDS = 60 * 60
 
-_GENERATION_KEY = "corporations:ranking:generation"
+RANKING = "corporations:ranking"
 
 
 @dataclass(frozen=True)
@@ -56,7 +54,7 @@ def ranking_of(application: Application, *, proposable=None) -> CachedRanking:
     when there was one since), with `proposable()` if given."""
     # The generation is read before the ranking is worked out: a change committed meanwhile
     # moves it on, and what was read before it is kept under the old one, never read again.
-    key = _key(application, _generation())
+    key = _key(application, generations.current(RANKING))
     cached = cache.get(key)
     if cached is None:
         cached = CachedRanking(
@@ -84,23 +82,9 @@ def _key(application: Application, generation: str) -> str:
     return f"corporations:ranking:{generation}:{':'.join(str(part) for part in need)}"
 
 
-def _generation() -> str:
-    return cache.get_or_set(_GENERATION_KEY, _new_generation, None)
-
-
-def _new_generation() -> str:
-    return secrets.token_hex(8)
-
-
 def invalidate() -> None:
-    """Every cached ranking is worked out again on its next reading: now (what this
-    transaction sees) and once it commits (what everyone else sees)."""
-    _move_on()
-    transaction.on_commit(_move_on)
-
-
-def _move_on() -> None:
-    cache.set(_GENERATION_KEY, _new_generation(), None)
+    """Every cached ranking is worked out again on its next reading (see `generations.bump`)."""
+    generations.bump(RANKING)
 
 
 def _changed(sender, **kwargs) -> None:

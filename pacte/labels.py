@@ -12,10 +12,18 @@ def label_of(choices: type[models.Choices], value):
     """What `get_FOO_display()` shows for a field with these choices. Django's builds a dict of
     every choice on each call, translating each lazy label to hash it: on a list, that is
     most of a row's cost. An unknown value shows as itself, as with Django's."""
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
+    return labels_of(choices).get(value, value)
+
+
+def labels_of(choices: type[models.Choices]) -> dict:
+    """Every choice's label by value, in the active language: worked out once per language."""
+    return _labels(choices, translation.get_language())
+
+
+@functools.cache
+def _labels(choices: type[models.Choices], language: str | None) -> dict:
+    with translation.override(language):
+        return {value: str(label) for value, label in choices.choices}
 
 
 def country_name(code: str) -> str:

@@ -2,16 +2,15 @@
 
 import functools
 from datetime import date, timedelta
-from html import escape
 
 from django import forms
 from django.utils import timezone
-from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from applications.models import Sector
+from applications.widgets import Select
 from sponsors.models import SponsorBody
 
 from .figures import Period
@@ -25,48 +24,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def _escape(value) -> str:
-    """As a template writes a value: escaped, unless marked safe."""
-    return value if isinstance(value, SafeData) else escape(str(value))
-
-
-def _attributes(attrs: dict) -> str:
-    """HTML attributes as Django's `attrs.html` writes them: `True` alone, `False` left out."""
-    return "".join(
-        f" {name}" if value is True else f' {name}="{_escape(value)}"'
-        for name, value in attrs.items()
-        if value is not False and value is not None
-    )
-
-
-class Select(forms.Select):
-    """Django's select, written here: the same HTML as its templates (but for blank lines),
-    without a template rendered and a dictionary built for each option. The dashboard's
-    filters have some 250 countries and 150 sponsor bodies: through the templates, they took
-    most of the page's time once its figures were cached."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        choices = list(iter(self.choices))  # iterated, not measured (a queryset would COUNT)
-        if self.allow_multiple_selected or any(
-            isinstance(label, (list, tuple)) for _value, label in choices
-        ):
-            return super().render(name, value, attrs, renderer)  # groups: Django's own way
-        values = set(self.format_value(value))
-        attributes = _attributes(self.build_attrs(self.attrs, attrs))
-        parts = [f'<select name="{_escape(name)}"{attributes}>']
-        for option_value, label in choices:
-            option_value = "" if option_value is None else str(option_value)
-            selected = option_value in values
-            if selected:
-                values = set()  # only the first option of a value is selected, as Django does
-            parts.append(
-                f'\n  <option value="{_escape(option_value)}"{" selected" if selected else ""}>'
-                f"{_escape(label)}</option>"
-            )
-        parts.append("\n</select>")
-        return mark_safe("".join(parts))  # noqa: S308  # nosec B308 (each part escaped above)
 
 
 @functools.cache

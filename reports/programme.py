@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django_countries import countries
 
 from corporations.models import HostingOffer, MemberCorporation, Presence
+from pacte import generations
 
 from . import caching, figures, worldmap
 
@@ -31,7 +32,7 @@ def live_figures(today: date | None = None) -> figures.Headline:
     figures)."""
     today = today or timezone.localdate()
     return cache.get_or_set(
-        f"reports:headline:{caching.generation(caching.FIGURES)}:{today.isoformat()}",
+        f"reports:headline:{generations.current(caching.FIGURES)}:{today.isoformat()}",
         lambda: dataclasses.replace(figures.headline(today), as_of=timezone.now()),
         HEADLINE_SECONDS,
     )
@@ -104,7 +105,7 @@ def directory_html() -> SafeString:
     """The directory and its world map as HTML (some 270 kB, most of it the map), drawn once
     per language and kept in the cache until a corporation, a presence or a hosting offer
     changes (`reports.caching`)."""
-    key = f"reports:directory:{caching.generation(caching.DIRECTORY)}:{get_language()}"
+    key = f"reports:directory:{generations.current(caching.DIRECTORY)}:{get_language()}"
     html = cache.get(key)
     if html is None:
         found = directory()

@@ -27,6 +27,7 @@ from accounts.permissions import can
 from accounts.rules import is_association_staff
 from corporations.models import MemberCorporation
 from corporations.rules import interlocutor_of
+from pacte import generations
 from sponsors.models import SponsorBody
 from sponsors.rules import advisor_body_id
 
@@ -90,7 +91,7 @@ def dashboard_parts(
         str(part)
         for part in (
             "reports:dashboard",
-            caching.generation(caching.FIGURES),
+            generations.current(caching.FIGURES),
             get_language(),
             "staff" if staff else "body",
             int(admin_link),

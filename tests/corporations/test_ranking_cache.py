@@ -13,6 +13,7 @@ from django.utils import timezone
 from applications.enums import Action, State
 from corporations import ranking_cache, services
 from corporations.models import Absence, Interlocutor, Presence
+from pacte import generations
 from tests.factories import InterlocutorFactory, MemberCorporationFactory, PresenceFactory, sector
 
 pytestmark = pytest.mark.django_db
@@ -147,19 +148,19 @@ def test_a_recount_of_the_records_shows_at_once(client, staff_user, interlocutor
     application = application_in(State.IN_REVIEW)
     client.force_login(staff_user)
     _ranking(client, application)
-    key = ranking_cache._generation()
+    key = generations.current(ranking_cache.RANKING)
 
     services.recount_records()
 
-    assert ranking_cache._generation() != key
+    assert generations.current(ranking_cache.RANKING) != key
 
 
 def test_a_login_keeps_the_cached_ranking(client, staff_user, interlocutor, application_in):
     application = application_in(State.IN_REVIEW)
     client.force_login(staff_user)
     _ranking(client, application)
-    generation = ranking_cache._generation()
+    generation = generations.current(ranking_cache.RANKING)
 
     client.force_login(interlocutor)  # saves `last_login` alone
 
-    assert ranking_cache._generation() == generation
+    assert generations.current(ranking_cache.RANKING) == generation

@@ -1,0 +1,44 @@
+"""Generations: what a cached page or fragment was worked out from, moved on by the writes that
+change it.
+
+A key that caches something derived from the database holds the current generation of what it
+depends on (`current(name)`); a write that changes it moves the generation on (`bump(name)`),
+so that the next reading works it out again and the old entry, never read again, expires.
+`reports.caching` (the dashboard, the directory, the live figures) and
+`corporations.ranking_cache` (the staff ranking) wire their models' signals to it.
+
+A generation is a new random value, never a counter that an evicted key would start again from
+a value an old entry still holds. A cache emptied only means everything is worked out again.
+"""
+
+import functools
+import secrets
+
+from django.core.cache import cache
+from django.db import transaction
+
+
+def current(name: str) -> str:
+    """The generation of `name` now (a new one when the cache holds none)."""
+    return cache.get_or_set(_key(name), _new, None)
+
+
+def bump(name: str) -> None:
+    """Make what was cached under the generation of `name` stale: now, so that this
+    transaction's own next reading does not see it, and again once the transaction commits, so
+    that what another request worked out meanwhile, from the data before the commit, is not
+    kept."""
+    _move_on(name)
+    transaction.on_commit(functools.partial(_move_on, name))
+
+
+def _move_on(name: str) -> None:
+    cache.set(_key(name), _new(), None)
+
+
+def _key(name: str) -> str:
+    return f"generation:{name}"
+
+
+def _new() -> str:
+    return secrets.token_hex(8)
