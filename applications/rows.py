@@ -191,29 +191,36 @@ def rows(
     date: str,
     application: Callable[[object], Application] = _itself,
     now: datetime | None = None,
+    companies: bool = True,
 ) -> list[Row]:
     """The rows of a queue's items: applications, or what `application` finds one in (their
-    company and its sector selected with them). `date` names the item's field of the date
-    column; `has_news`, when the queue annotates it (`selectors.with_news`), is the item's.
-    The review clock reads as at `now`, one moment for the whole page."""
+    company and its sector selected with them, unless `companies` is False: the SME's own
+    dashboard shows no company column, and its rows leave those fields empty). `date` names
+    the item's field of the date column; `has_news`, when the queue annotates it
+    (`selectors.with_news`), is the item's. The review clock reads as at `now`, one moment for
+    the whole page."""
     now = now or timezone.now()
     labels = _Labels()
     result = []
+    company_name = sector = sector_code = sector_label = region = ""
     for item in items:
         found = application(item)
-        company = found.company
-        sector, sector_code, sector_label = labels.sector(company.sector)
+        if companies:
+            company = found.company
+            company_name = str(company)
+            sector, sector_code, sector_label = labels.sector(company.sector)
+            region = REGION_NAMES.get(company.region, company.region)
         result.append(
             Row(
                 item=item,
                 application=found,
                 url=found.get_absolute_url(),
                 reference=found.reference,
-                company=str(company),
+                company=company_name,
                 sector=sector,
                 sector_code=sector_code,
                 sector_label=sector_label,
-                region=REGION_NAMES.get(company.region, company.region),
+                region=region,
                 target=found.target_label,
                 state_label=labels.states.get(found.state, found.state),
                 state_badge=STATE_BADGES[State(found.state)],

@@ -154,7 +154,11 @@ def dashboard(request):
     return render(
         request,
         "applications/dashboard.html",
-        {"company": company, "applications": applications},
+        {
+            "company": company,
+            "applications": applications,
+            "rows": rows.rows(applications, date="updated_at", companies=False),
+        },
     )
 
 
@@ -646,7 +650,12 @@ def sponsor_queue(request):
     return render(
         request,
         "applications/sponsor_queue.html",
-        {"applications": applications, "show_all": show_all, "body": body},
+        {
+            "applications": applications,
+            "rows": rows.rows(applications, date="submitted_at"),
+            "show_all": show_all,
+            "body": body,
+        },
     )
 
 

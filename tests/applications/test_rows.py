@@ -2,9 +2,12 @@
 
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
+from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -15,6 +18,17 @@ from applications.models import Application
 from notifications.enums import Kind
 from notifications.models import Notification
 from tests.factories import make_application_in
+
+# The templates the rows replaced, kept here as what the rows must keep saying.
+REFERENCE = Engine(
+    dirs=[Path(__file__).parent / "reference", *settings.TEMPLATES[0]["DIRS"]],
+    libraries={"i18n": "django.templatetags.i18n"},
+)
+
+
+def render_reference(name: str, context: dict) -> str:
+    return REFERENCE.get_template(name).render(Context(context))
+
 
 DAY = timedelta(days=1)
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -55,7 +69,7 @@ CLOCKS = {
 @pytest.mark.parametrize("name", CLOCKS)
 def test_clock_badge_says_what_the_clock_badge_template_says(name, language):
     with translation.override(language):
-        expected = render_to_string(
+        expected = render_reference(
             "applications/_clock_badge.html", {"application": SimpleNamespace(clock=CLOCKS[name])}
         )
         badge = rows.ClockBadge.of(CLOCKS[name])
@@ -100,7 +114,7 @@ def test_queue_rows_show_what_the_application_rows_showed(language, staff_user):
     )
 
     with translation.override(language):
-        before = render_to_string(
+        before = render_reference(
             "applications/_application_rows.html",
             {"applications": listed, "date_field": "endorsed", "empty_message": "-"},
         )
