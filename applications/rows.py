@@ -7,6 +7,7 @@ review clock. The queue templates then only write ready strings, in one loop.
 """
 
 import functools
+import html
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -14,6 +15,7 @@ from datetime import date, datetime
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext, ngettext
 
@@ -161,6 +163,34 @@ class Row:
     def __getitem__(self, name: str):
         # A template looks `row.url` up as row["url"] first: answer it rather than raise.
         return getattr(self, name)
+
+    @property
+    def html(self) -> SafeString:
+        """The row of the association's and the sponsor's queues (`_queue_rows.html`): written
+        here, a dozen template variables per row cost more than the row's whole work."""
+        news = ""
+        if self.has_news:
+            news = (
+                ' <span class="badge text-bg-info" data-testid="has-news" title="'
+                f'{_escape(gettext("Du nouveau depuis votre dernière visite"))}">'
+                f"{_escape(gettext('Nouveau'))}</span>"
+            )
+        # Every value is escaped, as the template would.
+        return mark_safe(  # noqa: S308  # nosec B308, B703
+            f'\n<tr>\n  <td><a href="{_escape(self.url)}">{_escape(self.reference)}</a>{news}</td>'
+            f"\n  <td>{_escape(self.company)}"
+            f'<div class="small text-body-secondary">{_escape(self.sector_code)} '
+            f"{_escape(self.sector_label)} · {_escape(self.region)}</div></td>"
+            f"\n  <td>{_escape(self.target)}</td>"
+            f'\n  <td><span class="badge text-bg-{_escape(self.state_badge)}" data-testid="state">'
+            f"{_escape(self.state_label)}</span></td>"
+            f"\n  <td>{_escape(self.date)}{self.clock.html if self.clock else ''}</td>\n</tr>\n"
+        )
+
+
+def _escape(text: str) -> str:
+    """`{{ text }}` of a string in a template (Django's `escape`, without its wrappers)."""
+    return html.escape(text)
 
 
 class _Labels:
