@@ -168,24 +168,64 @@ class Row:
     def html(self) -> SafeString:
         """The row of the association's and the sponsor's queues (`_queue_rows.html`): written
         here, a dozen template variables per row cost more than the row's whole work."""
-        news = ""
-        if self.has_news:
-            news = (
-                ' <span class="badge text-bg-info" data-testid="has-news" title="'
-                f'{_escape(gettext("Du nouveau depuis votre dernière visite"))}">'
-                f"{_escape(gettext('Nouveau'))}</span>"
-            )
-        # Every value is escaped, as the template would.
-        return mark_safe(  # noqa: S308  # nosec B308, B703
-            f'\n<tr>\n  <td><a href="{_escape(self.url)}">{_escape(self.reference)}</a>{news}</td>'
+        return _safe(
+            f'\n<tr>\n  <td><a href="{_escape(self.url)}">{_escape(self.reference)}</a>'
+            f"{self._news()}</td>"
             f"\n  <td>{_escape(self.company)}"
             f'<div class="small text-body-secondary">{_escape(self.sector_code)} '
             f"{_escape(self.sector_label)} · {_escape(self.region)}</div></td>"
             f"\n  <td>{_escape(self.target)}</td>"
-            f'\n  <td><span class="badge text-bg-{_escape(self.state_badge)}" data-testid="state">'
-            f"{_escape(self.state_label)}</span></td>"
-            f"\n  <td>{_escape(self.date)}{self.clock.html if self.clock else ''}</td>\n</tr>\n"
+            f"\n  <td>{self._state()}</td>"
+            f"\n  <td>{_escape(self.date)}{self._clock()}</td>\n</tr>\n"
         )
+
+    @property
+    def proposal_html(self) -> SafeString:
+        """The row of the interlocutor's proposals (`interlocutor_queue.html`)."""
+        kinds = "<br>".join(_escape(str(kind.label)) for kind in self.application.support_kinds)
+        return _safe(
+            f'\n    <tr>\n      <td><a href="{_escape(self.url)}">{_escape(self.company)}</a>'
+            f'{self._news()}<div class="small text-body-secondary">{_escape(self.reference)} · '
+            f"{_escape(self.sector)}</div></td>"
+            f"\n      <td>{_escape(self.target)}</td>"
+            f'\n      <td class="small">{kinds}</td>'
+            f"\n      <td>{_escape(self.date)}</td>\n    </tr>\n  "
+        )
+
+    @property
+    def followed_html(self) -> SafeString:
+        """The row of the SMEs an interlocutor follows (`interlocutor_queue.html`)."""
+        return _safe(
+            f'\n    <tr>\n      <td><a href="{_escape(self.url)}">{_escape(self.company)}</a>'
+            f'{self._news()}<div class="small text-body-secondary">{_escape(self.reference)}'
+            "</div></td>"
+            f"\n      <td>{_escape(self.target)}</td>"
+            f"\n      <td>{self._state()}{self._clock()}</td>"
+            f"\n      <td>{_escape(self.date)}</td>\n    </tr>\n  "
+        )
+
+    def _news(self) -> str:
+        if not self.has_news:
+            return ""
+        return (
+            ' <span class="badge text-bg-info" data-testid="has-news" title="'
+            f'{_escape(gettext("Du nouveau depuis votre dernière visite"))}">'
+            f"{_escape(gettext('Nouveau'))}</span>"
+        )
+
+    def _state(self) -> str:
+        return (
+            f'<span class="badge text-bg-{_escape(self.state_badge)}" data-testid="state">'
+            f"{_escape(self.state_label)}</span>"
+        )
+
+    def _clock(self) -> str:
+        return self.clock.html if self.clock else ""
+
+
+def _safe(markup: str) -> SafeString:
+    # Every value in `markup` was escaped, as the template would.
+    return mark_safe(markup)  # noqa: S308  # nosec B308, B703
 
 
 def _escape(text: str) -> str:

@@ -125,3 +125,36 @@ def test_queue_rows_show_what_the_application_rows_showed(language, staff_user):
 
     assert "has-news" in after
     assert same_text(after) == same_text(before)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_interlocutor_rows_show_what_their_template_showed(language, staff_user):
+    applications = [
+        make_application_in(State.PROPOSED, wants_hosting=True, wants_commercial=True),
+        make_application_in(State.ACCOMPANIED, target_country="BR", target_city="Rio"),
+        make_application_in(State.IN_REVIEW),
+    ]
+    Notification.objects.create(
+        user=staff_user,
+        kind=Kind.MESSAGE,
+        source="message:1",
+        title="Nouveau message",
+        url="/",
+        application=applications[0],
+    )
+    listed = list(
+        selectors.with_news(
+            Application.objects.filter(pk__in=[a.pk for a in applications]).with_related(),
+            staff_user,
+        ).order_by("pk")
+    )
+
+    with translation.override(language):
+        shown = rows.rows(listed, date="submitted_at")
+        for table in ("proposal", "followed"):
+            before = render_reference(f"applications/_{table}_rows.html", {f"{table}_rows": shown})
+            after = "".join(getattr(row, f"{table}_html") for row in shown)
+
+            assert "has-news" in after
+            assert same_text(after) == same_text(before)
