@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -25,6 +26,43 @@ from .geography import REGION_NAMES
 from .models import Application
 
 SECTOR_LABEL_CHARS = 40  # the sector's label is cut to this in the staff and sponsor queues
+
+# What the rows read of an application, its company and its sector (`shown`).
+APPLICATION_FIELDS = (
+    "company",
+    "state",
+    "target_country",
+    "target_city",
+    "wants_advice",
+    "wants_hosting",
+    "wants_commercial",
+    "created_at",
+    "updated_at",
+    "submitted_at",
+    "endorsed_at",
+    *review_clock.FIELDS,
+)
+COMPANY_FIELDS = ("company__legal_name", "company__region", "company__sector")
+SECTOR_FIELDS = ("company__sector__code", "company__sector__label_fr", "company__sector__label_en")
+
+
+def shown(
+    queryset: QuerySet, application: str = "", *, companies: bool = True, extra=()
+) -> QuerySet:
+    """`queryset` reading only what its rows show: its applications (`application` the path
+    to them from the rows, as "application__"), with their company and its sector unless
+    `companies` is False, and the `extra` fields of the rows' own model (a match's dates).
+    Django otherwise reads and builds every field of three or four models
+    per row, the long descriptions among them, for a dozen of them shown."""
+    fields = [application + name for name in APPLICATION_FIELDS]
+    if companies:
+        fields += [application + name for name in (*COMPANY_FIELDS, *SECTOR_FIELDS)]
+        queryset = queryset.select_related(None).select_related(f"{application}company__sector")
+    else:
+        queryset = queryset.select_related(None)
+        if application:
+            queryset = queryset.select_related(application.removesuffix("__"))
+    return queryset.only(*fields, *extra)
 
 
 def short_date(moment: datetime | None) -> str:
