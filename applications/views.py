@@ -146,7 +146,10 @@ def dashboard(request):
     if company is None:
         return redirect("home")
     applications = list(
-        selectors.with_news(lists.company_applications(request.user, request.GET), request.user)
+        selectors.with_news(
+            rows.shown(lists.company_applications(request.user, request.GET), companies=False),
+            request.user,
+        )
     )
     declined = selectors.last_declines({a.pk for a in applications if a.state == State.DRAFT})
     for application in applications:
@@ -154,7 +157,11 @@ def dashboard(request):
     return render(
         request,
         "applications/dashboard.html",
-        {"company": company, "applications": applications},
+        {
+            "company": company,
+            "applications": applications,
+            "rows": rows.rows(applications, date="updated_at", companies=False),
+        },
     )
 
 
@@ -641,12 +648,17 @@ def _page(request, queryset):
 def sponsor_queue(request):
     show_all = lists.sponsor_shows_all(request.GET)
     queue = lists.sponsor_queue(request.user, request.GET)
-    applications = _page(request, selectors.with_news(queue, request.user))
+    applications = _page(request, selectors.with_news(rows.shown(queue), request.user))
     body = request.user.advisor_membership.sponsor_body
     return render(
         request,
         "applications/sponsor_queue.html",
-        {"applications": applications, "show_all": show_all, "body": body},
+        {
+            "applications": applications,
+            "rows": rows.rows(applications, date="submitted_at"),
+            "show_all": show_all,
+            "body": body,
+        },
     )
 
 
@@ -655,7 +667,7 @@ def sponsor_queue(request):
 def staff_queue(request):
     form = lists.staff_queue_form(request.GET)
     queue = lists.staff_queue(request.user, request.GET, form=form)
-    applications = _page(request, selectors.with_news(queue, request.user))
+    applications = _page(request, selectors.with_news(rows.shown(queue), request.user))
     now = timezone.now()
     counts = selectors.staff_queue_counts(now)
     return render(
@@ -680,10 +692,23 @@ def interlocutor_queue(request):
     follow, which only grow: those by pages."""
     user = request.user
     proposals = list(
-        selectors.with_news(selectors.interlocutor_proposals(user), user, "application")
+        selectors.with_news(
+            rows.shown(
+                selectors.interlocutor_proposals(user), "application__", extra=["created_at"]
+            ),
+            user,
+            "application",
+        )
     )
     followed = _page(
-        request, selectors.with_news(selectors.interlocutor_followed(user), user, "application")
+        request,
+        selectors.with_news(
+            rows.shown(
+                selectors.interlocutor_followed(user), "application__", extra=["decided_at"]
+            ),
+            user,
+            "application",
+        ),
     )
     now = timezone.now()
     of_match = attrgetter("application")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import rows, services
 from .forms import PreferencesForm
 
 PAGE_SIZE = 30
@@ -18,7 +18,11 @@ PAGE_SIZE = 30
 @login_required
 def notification_list(request):
     page = Paginator(request.user.notifications.all(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "notifications/notification_list.html", {"page": page})
+    return render(
+        request,
+        "notifications/notification_list.html",
+        {"page": page, "items": rows.items(page.object_list)},
+    )
 
 
 @login_required

@@ -2,9 +2,12 @@
 
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
+from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -15,6 +18,17 @@ from applications.models import Application
 from notifications.enums import Kind
 from notifications.models import Notification
 from tests.factories import make_application_in
+
+# The templates the rows replaced, kept here as what the rows must keep saying.
+REFERENCE = Engine(
+    dirs=[Path(__file__).parent / "reference", *settings.TEMPLATES[0]["DIRS"]],
+    libraries={"i18n": "django.templatetags.i18n"},
+)
+
+
+def render_reference(name: str, context: dict) -> str:
+    return REFERENCE.get_template(name).render(Context(context))
+
 
 DAY = timedelta(days=1)
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -55,7 +69,7 @@ CLOCKS = {
 @pytest.mark.parametrize("name", CLOCKS)
 def test_clock_badge_says_what_the_clock_badge_template_says(name, language):
     with translation.override(language):
-        expected = render_to_string(
+        expected = render_reference(
             "applications/_clock_badge.html", {"application": SimpleNamespace(clock=CLOCKS[name])}
         )
         badge = rows.ClockBadge.of(CLOCKS[name])
@@ -100,7 +114,7 @@ def test_queue_rows_show_what_the_application_rows_showed(language, staff_user):
     )
 
     with translation.override(language):
-        before = render_to_string(
+        before = render_reference(
             "applications/_application_rows.html",
             {"applications": listed, "date_field": "endorsed", "empty_message": "-"},
         )
@@ -111,3 +125,36 @@ def test_queue_rows_show_what_the_application_rows_showed(language, staff_user):
 
     assert "has-news" in after
     assert same_text(after) == same_text(before)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_interlocutor_rows_show_what_their_template_showed(language, staff_user):
+    applications = [
+        make_application_in(State.PROPOSED, wants_hosting=True, wants_commercial=True),
+        make_application_in(State.ACCOMPANIED, target_country="BR", target_city="Rio"),
+        make_application_in(State.IN_REVIEW),
+    ]
+    Notification.objects.create(
+        user=staff_user,
+        kind=Kind.MESSAGE,
+        source="message:1",
+        title="Nouveau message",
+        url="/",
+        application=applications[0],
+    )
+    listed = list(
+        selectors.with_news(
+            Application.objects.filter(pk__in=[a.pk for a in applications]).with_related(),
+            staff_user,
+        ).order_by("pk")
+    )
+
+    with translation.override(language):
+        shown = rows.rows(listed, date="submitted_at")
+        for table in ("proposal", "followed"):
+            before = render_reference(f"applications/_{table}_rows.html", {f"{table}_rows": shown})
+            after = "".join(getattr(row, f"{table}_html") for row in shown)
+
+            assert "has-news" in after
+            assert same_text(after) == same_text(before)

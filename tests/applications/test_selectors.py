@@ -10,8 +10,9 @@ from accounts.models import User
 from accounts.permissions import can
 from applications import services
 from applications.enums import State
-from applications.models import Sector
+from applications.models import Application, Sector
 from applications.selectors import (
+    interlocutor_followed,
     proposable_interlocutors,
     sector_choices,
     sponsor_bodies_for,
@@ -458,3 +459,14 @@ def test_proposable_interlocutors_exclude_those_already_proposed(
     services.decline_match(application.pk, interlocutor, reason="Pas de capacité.")
 
     assert list(proposable_interlocutors(application)) == others
+
+
+def test_an_archived_application_leaves_the_interlocutors_followed_smes(interlocutor):
+    kept = make_application_in(State.ACCOMPANIED, interlocutor=interlocutor)
+    archived = make_application_in(State.ACCOMPANIED, interlocutor=interlocutor)
+    Application.objects.filter(pk=archived.pk).update(archived_at=DAY_ONE)
+
+    followed = interlocutor_followed(interlocutor)
+
+    assert [match.application for match in followed] == [kept]
+    assert followed.count() == 1
