@@ -2,8 +2,10 @@
 request of a logged-in session) loads in the same query what every page asks of the user."""
 
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Exists, OuterRef
+from django.db.models import OuterRef, Subquery
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from notifications.models import unread_count_of_outer_user
 
 from .models import User
 
@@ -18,25 +20,34 @@ REQUEST_USER_RELATIONS = (
 )
 
 
-# Built once: annotate() resolves a copy of it for each query.
-HAS_CONFIRMED_DEVICE = Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+# Built once: annotate() resolves a copy of each for each query.
+# The user's authenticator app, the newest confirmed one (`two_factor.confirmed_device`).
+CONFIRMED_DEVICE_PK = Subquery(
+    TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True).order_by("-pk").values("pk")[:1]
+)
+UNREAD_NOTIFICATIONS = unread_count_of_outer_user()
 
 
 def request_users():
-    """Users as a request needs them: roles joined, and whether they set up an authenticator
-    app (`has_confirmed_device`), which `accounts.two_factor.step_due` asks on every request."""
+    """Users as a request needs them: roles joined; the primary key of their confirmed
+    authenticator app (`confirmed_device_pk`, None without one), from which
+    `accounts.two_factor.step_due` and `accounts.middleware.OTPMiddleware` tell the second
+    factor on every request; and their unread notifications (`unread_notifications`, the
+    bell's count, `notifications.context_processors`)."""
     return User.objects.select_related(*REQUEST_USER_RELATIONS).annotate(
-        has_confirmed_device=HAS_CONFIRMED_DEVICE
+        confirmed_device_pk=CONFIRMED_DEVICE_PK,
+        unread_notifications=UNREAD_NOTIFICATIONS,
     )
 
 
 class UserBackend(ModelBackend):
     """Logs in as `ModelBackend` does (email and password); the user of each request comes
-    with its roles and two-factor status in one query, not one per relation."""
+    with its roles, two-factor status and unread count in one query, not one per relation."""
 
     def get_user(self, user_id):
         try:
             user = request_users().get(pk=user_id)
         except User.DoesNotExist:
             return None
+        user.has_confirmed_device = user.confirmed_device_pk is not None
         return user if self.user_can_authenticate(user) else None
