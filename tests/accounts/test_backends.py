@@ -125,3 +125,28 @@ def test_a_session_verified_with_someone_elses_app_is_not(client, staff_user, st
 
     assert response.status_code == 302
     assert response.wsgi_request.user.is_verified() is False
+
+
+# --- The request's user, its query written once (accounts.backends.PreparedRequestUser) ----
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_prepared_user_is_the_orms(request, persona):
+    from accounts.backends import request_user, request_users  # noqa: PLC0415
+
+    user = request.getfixturevalue(persona)
+
+    prepared, orm = request_user(user.pk), request_users().get(pk=user.pk)
+
+    def described(u):
+        relations = {
+            name: (getattr(u, name).__class__, getattr(u, name).__dict__ | {"_state": None})
+            for name in ("staff_membership", "advisor_membership", "interlocutor")
+            + ("company_membership",)
+            if getattr(u, name, None) is not None
+        }
+        return {k: v for k, v in u.__dict__.items() if k != "_state"}, relations
+
+    assert described(prepared) == described(orm)
+    assert prepared._state.adding is False and prepared._state.db == orm._state.db
+    assert request_user(0) is None
