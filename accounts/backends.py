@@ -69,6 +69,9 @@ class PreparedRequestUser:
         self.init_list = [f[0].target.attname for f in compiler.select[first:last]]
         self.related_populators = get_related_populators(klass_info, compiler.select, using)
         self.annotation_col_map = compiler.annotation_col_map
+        self.converters = compiler.get_converters(
+            [column[0] for column in compiler.select[: compiler.col_count]]
+        )
 
     def get(self, pk) -> User | None:
         params = list(self.params)
@@ -78,7 +81,8 @@ class PreparedRequestUser:
             row = cursor.fetchone()
         if row is None:
             return None
-        row = next(iter(self.compiler.results_iter([[row]])))
+        if self.converters:
+            (row,) = self.compiler.apply_converters([row], self.converters)
         user = User.from_db(self.using, self.init_list, row[self.model_columns])
         for populator in self.related_populators:
             populator.populate(row, user)
