@@ -12,9 +12,39 @@ from django.contrib.messages.storage import default_storage
 from django.shortcuts import redirect
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import two_factor
+
+
+class OTPMiddleware(DjangoOTPMiddleware):
+    """django-otp's middleware (`request.user.otp_device`, `is_verified()`), without its query
+    for the device of a session verified with the authenticator app: the request's user comes
+    with the primary key of their confirmed app (`accounts.backends.request_users`), which is
+    all that checking the session's device against the user asks. The device itself is loaded
+    only if something reads it. Any other device (a recovery code) or a user loaded otherwise
+    goes through django-otp's own check.
+    """
+
+    def _verify_user_sync(self, request, user):
+        if user.is_authenticated:
+            device_pk = getattr(user, "confirmed_device_pk", None)
+            persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+            if device_pk is not None and persistent_id == totp_persistent_id(device_pk):
+                self._init_user_fields(user)
+                user.otp_device = SimpleLazyObject(lambda: TOTPDevice.objects.get(pk=device_pk))
+                return user
+        return super()._verify_user_sync(request, user)
+
+
+def totp_persistent_id(pk: int) -> str:
+    """The `persistent_id` of the authenticator app `pk`, as django-otp keeps it in the
+    session."""
+    return f"{TOTPDevice.model_label()}/{pk}"
 
 
 class TwoFactorRequiredMiddleware:

@@ -11,6 +11,11 @@ class Bell:
     def unread(self) -> int:
         if not self.user.is_authenticated:
             return 0
+        # Counted with the request's user (`accounts.backends.request_users`), unless this
+        # request has read some since (`services.mark_read` forgets it).
+        known = getattr(self.user, "unread_notifications", None)
+        if known is not None:
+            return known
         return self.user.notifications.unread().count()
 
 

@@ -1,6 +1,5 @@
 """The form where a person chooses how they hear of each kind of notification."""
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -26,8 +25,35 @@ class PreferencesForm(forms.Form):
                     "de suite."
                 )
             self.fields[kind.value] = field
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+
+    def groups(self) -> list[dict]:
+        """Each kind as the page draws it, a group of radio buttons: written in the template
+        from these values rather than through crispy-forms' and Django's templates of each
+        field and each button (four fifths of the page's time)."""
+        groups = []
+        for bound in self:
+            value = bound.value()
+            value = "" if value is None else str(value)
+            groups.append(
+                {
+                    "name": bound.html_name,
+                    "id": bound.auto_id,
+                    "label": bound.label,
+                    "help_text": bound.help_text,
+                    "errors": bound.errors,
+                    "disabled": bound.field.disabled,
+                    "options": [
+                        {
+                            "value": choice,
+                            "label": label,
+                            "id": f"{bound.auto_id}_{i}",
+                            "checked": str(choice) == value,
+                        }
+                        for i, (choice, label) in enumerate(bound.field.choices)
+                    ],
+                }
+            )
+        return groups
 
     def choices(self) -> dict[str, str]:
         return {kind: self.cleaned_data[kind] for kind in Kind.values if kind not in LOCKED}

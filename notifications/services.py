@@ -158,7 +158,11 @@ def mark_read(user: User, *, pk: int | None = None, application_id: int | None =
         unread = unread.filter(pk=pk)
     if application_id is not None:
         unread = unread.filter(application_id=application_id)
-    return unread.update(read_at=timezone.now())
+    count = unread.update(read_at=timezone.now())
+    if count and hasattr(user, "unread_notifications"):
+        # The count the request's user was loaded with is no longer right: the bell asks.
+        del user.unread_notifications
+    return count
 
 
 # --- The daily digest ----------------------------------------------------------------------

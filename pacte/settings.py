@@ -86,7 +86,8 @@ MIDDLEWARE = [
     "pacte.middleware.MethodNotAllowedPage",
     # Right after the user is known: a session past its 12 hours goes to the login page.
     "accounts.middleware.SessionLifetimeMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's, taking the authenticator app from the user's own query.
+    "accounts.middleware.OTPMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

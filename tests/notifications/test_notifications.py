@@ -240,6 +240,39 @@ def test_visiting_the_application_reads_its_notifications(
     assert list(Notification.objects.unread().values_list("source", flat=True)) == ["other"]
 
 
+def test_the_bell_of_the_page_that_reads_them_counts_them_read(client, application_in, sme_user):
+    application = application_in(State.IN_REVIEW)
+    _notify(sme_user, 2, application=application)
+    client.force_login(sme_user)
+    dashboard = client.get(reverse("applications:dashboard")).content.decode()
+    assert 'data-testid="unread-count">2</span>' in dashboard
+
+    # The request's user was loaded with 2 unread; the page read them before its bell.
+    page = client.get(application.get_absolute_url()).content.decode()
+
+    assert 'data-testid="unread-count"' not in page
+    assert "Notifications : 0 non lue" in page
+
+
+def test_the_bell_counts_with_the_user_in_no_query_of_its_own(client, sme_user):
+    from django.db import connection  # noqa: PLC0415
+    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+
+    _notify(sme_user, 3)
+    client.force_login(sme_user)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("notifications:preferences")).content.decode()
+
+    assert 'data-testid="unread-count">3</span>' in page
+    assert not [
+        q
+        for q in queries.captured_queries
+        if "notifications_notification" in q["sql"]
+        and not q["sql"].startswith('SELECT "accounts_user"')
+    ]
+
+
 @time_machine.travel(datetime(2026, 11, 26, 10, 0, tzinfo=UTC), tick=False)
 def test_the_list_is_newest_first(client, sme_user):
     _notify(sme_user, 2)
