@@ -7,3 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class ApplicationsConfig(AppConfig):
     name = "applications"
     verbose_name = _("Demandes de portage")
+
+    def ready(self):
+        from . import selectors
+
+        selectors.connect_team()

@@ -613,7 +613,8 @@ class OwnerForm(forms.Form):
     def __init__(self, *args, application, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["owner"]
-        field.queryset = team_members()
+        if self.is_bound:  # whom it may be: only a sent form's validation reads it
+            field.queryset = team_members()
         field.choices = ReadOnce(staff_choices)  # read when the form is rendered
         if not self.is_bound:
             self.initial["owner"] = application.owner_id

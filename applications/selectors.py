@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
@@ -21,16 +22,18 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import get_language
 from django_countries import countries
 
-from accounts.models import User
+from accounts.models import StaffMembership, User
 from accounts.permissions import can
 from accounts.rules import is_association_staff
 from corporations.enums import MatchStatus
 from corporations.models import Interlocutor, Match
 from notifications.models import Notification
+from pacte import generations
 from pacte.labels import labels_of
 from reports import figures
 from sponsors.enums import Decision
@@ -237,9 +240,33 @@ def team_members() -> QuerySet[User]:
 
 
 def staff_choices() -> list[tuple[int, str]]:
-    """`team_members` as the owner form lists them, read as plain rows."""
-    rows = team_members().values_list("pk", "first_name", "last_name", "email")
-    return [(pk, f"{first} {last}".strip() or email) for pk, first, last, email in rows]
+    """`team_members` as the owner form lists them, read as plain rows; kept in the cache
+    until a person or a team membership is saved or deleted (`connect_team`)."""
+    key = f"applications:staff-choices:{generations.current(TEAM)}"
+    choices = cache.get(key)
+    if choices is None:
+        rows = team_members().values_list("pk", "first_name", "last_name", "email")
+        choices = [(pk, f"{first} {last}".strip() or email) for pk, first, last, email in rows]
+        cache.set(key, choices, TEAM_SECONDS)
+    return choices
+
+
+TEAM = "applications:team"
+TEAM_SECONDS = 60 * 60  # read again at least this often (seconds), whatever happens
+
+
+def _team_changed(sender, update_fields=None, **kwargs) -> None:
+    # A login saves `last_login` alone: nothing the list shows.
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    generations.bump(TEAM)
+
+
+def connect_team() -> None:
+    """Wire the signals that make `staff_choices` read again (from `ApplicationsConfig.ready`)."""
+    for model in (User, StaffMembership):
+        post_save.connect(_team_changed, sender=model, dispatch_uid=f"team-{model.__name__}")
+        post_delete.connect(_team_changed, sender=model, dispatch_uid=f"team-del-{model.__name__}")
 
 
 def last_declines(application_ids: set[int]) -> dict[int, Endorsement]:

@@ -790,18 +790,41 @@ def _store(
 _UNREAD = object()
 
 
-def record_visit(user: User, application: Application, *, previous=_UNREAD) -> datetime | None:
+def record_visit(
+    user: User,
+    application: Application,
+    *,
+    previous=_UNREAD,
+    at: datetime | None = None,
+    unread: bool = True,
+    latest: datetime | None = None,
+) -> datetime | None:
     """Note that this person opens the application now; returns their previous visit, from
     which what others did is new to them (`previous`: the one the page read with the
-    application, `selectors.with_last_visit`). Their notifications about it are read."""
+    application, `selectors.with_last_visit`). Their notifications about it are read.
+
+    What a page that knows more may spare (a reload then writes nothing): `unread=False`, it
+    read that none of their notifications about it is unread (`selectors.with_news`);
+    `latest`, when the newest entry it shows happened: a visit in the same minute as the
+    previous one, with nothing shown after that one, is not written again. It would change
+    nothing the pages show: no entry is new either way, and "since your last visit" shows
+    the time to the minute. `at`: when the page began reading (defaults to now)."""
+    at = at or timezone.now()
     if previous is _UNREAD:
         visits = Visit.objects.filter(user=user, application=application)
         previous = visits.values_list("seen_at", flat=True).first()
-    Visit.objects.bulk_create(  # one upsert: two tabs at once are fine
-        [Visit(user=user, application=application, seen_at=timezone.now())],
-        update_conflicts=True,
-        unique_fields=["user", "application"],
-        update_fields=["seen_at"],
-    )
-    inbox.mark_read(user, application_id=application.pk)
+    if not (
+        previous is not None
+        and latest is not None
+        and latest <= previous
+        and previous.replace(second=0, microsecond=0) == at.replace(second=0, microsecond=0)
+    ):
+        Visit.objects.bulk_create(  # one upsert: two tabs at once are fine
+            [Visit(user=user, application=application, seen_at=at)],
+            update_conflicts=True,
+            unique_fields=["user", "application"],
+            update_fields=["seen_at"],
+        )
+    if unread:
+        inbox.mark_read(user, application_id=application.pk)
     return previous

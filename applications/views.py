@@ -299,19 +299,28 @@ def application_submit(request, pk):
 
 @login_required
 def application_detail(request, pk):
-    # Read with its owner (the clock shows them) and this user's previous visit.
+    started = timezone.now()
+    # Read with its owner (the clock shows them), this user's previous visit and whether
+    # they have unread notifications about it.
+    visible = selectors.visible_applications(request.user)
     application = get_object_or_404(
-        selectors.with_last_visit(
-            selectors.visible_applications(request.user), request.user
+        selectors.with_news(
+            selectors.with_last_visit(visible, request.user), request.user
         ).select_related("owner"),
         pk=pk,
     )
-    since = services.record_visit(request.user, application, previous=application.last_visit)
-    return render(
-        request,
-        "applications/application_detail.html",
-        _detail_context(request, application, since=since),
+    since = application.last_visit
+    context = _detail_context(request, application, since=since)
+    # Before the page is written: the bell counts what this visit read.
+    services.record_visit(
+        request.user,
+        application,
+        previous=since,
+        at=started,
+        unread=application.has_news,
+        latest=max((entry.at for entry in context["timeline"]), default=None),
     )
+    return render(request, "applications/application_detail.html", context)
 
 
 def _detail_context(

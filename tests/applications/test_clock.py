@@ -394,3 +394,29 @@ def test_the_migration_starts_the_clocks_from_the_history(
         pk: [getattr(fresh(a), f) for f in fields]
         for pk, a in ((a.pk, a) for a in (under_way, waiting, accepted))
     } == kept
+
+
+def test_the_owner_form_lists_the_team_as_it_is_now(client, application_in, staff_user):
+    """Its choices are kept in the cache: who joins, is renamed or leaves shows at once."""
+    application = application_in(State.IN_REVIEW)
+    client.force_login(staff_user)
+    url = reverse("applications:detail", args=[application.pk])
+
+    def owners() -> str:
+        page = client.get(url).content.decode()
+        return page.split('data-testid="owner-form"')[1].split("</form>")[0]
+
+    assert "Zoé Nouvelle" not in owners()
+    newcomer = StaffMembershipFactory(user__first_name="Zoé", user__last_name="Nouvelle").user
+    assert "Zoé Nouvelle" in owners()
+    newcomer.last_name = "Mariée"
+    newcomer.save()
+    assert "Zoé Mariée" in owners() and "Zoé Nouvelle" not in owners()
+    newcomer.is_active = False
+    newcomer.save(update_fields=["is_active"])
+    assert "Zoé Mariée" not in owners()
+    newcomer.is_active = True
+    newcomer.save()
+    assert "Zoé Mariée" in owners()
+    newcomer.staff_membership.delete()
+    assert "Zoé Mariée" not in owners()

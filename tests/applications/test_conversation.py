@@ -756,6 +756,45 @@ def test_a_visit_marks_that_application_notifications_read(
     assert Notification.objects.get(user=sme_user, read_at__isnull=True).application == other
 
 
+def test_a_reload_with_nothing_new_writes_nothing_but_news_moves_the_visit(
+    client, sme_user, staff_user, application_in, time_machine
+):
+    time_machine.move_to(T0, tick=False)
+    application = application_in(State.IN_REVIEW)
+    client.force_login(sme_user)
+    time_machine.move_to(T0 + timedelta(seconds=10), tick=False)
+    client.get(detail_url(application))  # writes the visit
+    time_machine.move_to(T0 + timedelta(seconds=20), tick=False)
+
+    with CaptureQueriesContext(connection) as reload:
+        client.get(detail_url(application))
+
+    written = [q["sql"] for q in reload.captured_queries if not q["sql"].startswith("SELECT")]
+    assert written == []  # nor the visit, nor the notifications (none unread)
+    assert Visit.objects.get(user=sme_user, application=application).seen_at == T0 + timedelta(
+        seconds=10
+    )
+    # News in the same minute: the next visit is written, and their notification read.
+    time_machine.move_to(T0 + timedelta(seconds=30), tick=False)
+    message = services.post_message(application.pk, staff_user, body="Quel budget ?")
+    Notification.objects.create(
+        user=sme_user, application=application, kind=Kind.MESSAGE, source="test:news"
+    )
+    time_machine.move_to(T0 + timedelta(seconds=40), tick=False)
+    page = client.get(detail_url(application))
+    assert [entry.item for entry in page.context["timeline"] if entry.is_new] == [message]
+    assert Visit.objects.get(user=sme_user, application=application).seen_at == T0 + timedelta(
+        seconds=40
+    )
+    assert not Notification.objects.filter(user=sme_user, read_at__isnull=True).exists()
+    # The next minute, a reload writes the visit again: "since your last visit" stays true.
+    time_machine.move_to(T0 + timedelta(seconds=70), tick=False)
+    client.get(detail_url(application))
+    assert Visit.objects.get(user=sme_user, application=application).seen_at == T0 + timedelta(
+        seconds=70
+    )
+
+
 # --- One timeline per viewer ----------------------------------------------------------------
 
 
@@ -933,6 +972,9 @@ def test_the_page_makes_as_many_queries_for_one_message_as_for_many(
     one = _queries(client, application)
 
     _write(application, sme_user, staff_user, advisor, 9)
+    # Both measured on a reload: the visit after news writes its row again (and reads the
+    # notifications), a reload with nothing new since writes nothing.
+    client.get(detail_url(application))
     many = _queries(client, application)
 
     assert Message.objects.count() == 30
