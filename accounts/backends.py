@@ -3,12 +3,12 @@ request of a logged-in session) loads in the same query what every page asks of 
 
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import OuterRef, Subquery
-from django.db.models.query import get_related_populators
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from notifications.models import unread_count_of_outer_user
+from pacte.prepared import PreparedQuery
 
 from .models import User
 
@@ -43,63 +43,24 @@ def request_users():
     )
 
 
-class PreparedRequestUser:
-    """`request_users().get(pk=…)`, its SQL written once per database rather than on every
-    request (compiling the five tables' columns and the two subqueries cost the ORM more than
-    PostgreSQL takes to answer). Only the primary key changes from one user to the next: it is
-    put in the parameters of the SQL written once, and the row made into the user and their
-    relations as the ORM's own `ModelIterable` does, with the same compiler's description of
-    the columns (`select`, `klass_info`, `annotation_col_map`) and converters.
-    """
-
-    # A primary key no user has, to find its place among the query's parameters.
-    PLACEHOLDER = -318_507_441
-
-    def __init__(self, using: str):
-        self.using = using
-        compiler = request_users().filter(pk=self.PLACEHOLDER).query.get_compiler(using)
-        self.sql, params = compiler.as_sql()
-        self.params = list(params)
-        places = [i for i, p in enumerate(params) if type(p) is int and p == self.PLACEHOLDER]
-        (self.pk_place,) = places  # exactly one
-        self.compiler = compiler
-        klass_info = compiler.klass_info
-        first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-        self.model_columns = slice(first, last)
-        self.init_list = [f[0].target.attname for f in compiler.select[first:last]]
-        self.related_populators = get_related_populators(klass_info, compiler.select, using)
-        self.annotation_col_map = compiler.annotation_col_map
-        self.converters = compiler.get_converters(
-            [column[0] for column in compiler.select[: compiler.col_count]]
-        )
-
-    def get(self, pk) -> User | None:
-        params = list(self.params)
-        params[self.pk_place] = User._meta.pk.to_python(pk)
-        with connections[self.using].cursor() as cursor:
-            cursor.execute(self.sql, params)
-            row = cursor.fetchone()
-        if row is None:
-            return None
-        if self.converters:
-            (row,) = self.compiler.apply_converters([row], self.converters)
-        user = User.from_db(self.using, self.init_list, row[self.model_columns])
-        for populator in self.related_populators:
-            populator.populate(row, user)
-        for name, position in self.annotation_col_map.items():
-            setattr(user, name, row[position])
-        return user
+# A primary key no user has, in the place of the one each request asks for
+# (`pacte.prepared`: the query's SQL is written once per process and database).
+PLACEHOLDER = -318_507_441
 
 
-_prepared: dict[str, PreparedRequestUser] = {}
+def _prepared_request_users(using: str) -> PreparedQuery:
+    return PreparedQuery(request_users().filter(pk=PLACEHOLDER), {"pk": PLACEHOLDER}, using)
+
+
+_prepared: dict[str, PreparedQuery] = {}
 
 
 def request_user(pk) -> User | None:
     """The user `pk` as `request_users()` loads them, None if there is none."""
     prepared = _prepared.get(DEFAULT_DB_ALIAS)
     if prepared is None:
-        prepared = _prepared[DEFAULT_DB_ALIAS] = PreparedRequestUser(DEFAULT_DB_ALIAS)
-    return prepared.get(pk)
+        prepared = _prepared[DEFAULT_DB_ALIAS] = _prepared_request_users(DEFAULT_DB_ALIAS)
+    return prepared.get(pk=User._meta.pk.to_python(pk))
 
 
 class UserBackend(ModelBackend):
