@@ -9,6 +9,7 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Demandes de portage")
 
     def ready(self):
-        from . import selectors
+        from . import caching, selectors
 
         selectors.connect_team()
+        caching.connect()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.utils import timezone
 
 from .enums import Action
 
@@ -113,6 +114,26 @@ class Clock:
     @property
     def running(self) -> bool:
         return self.paused_since is None and self.stopped_at is None
+
+    def changes_at(self, now: datetime) -> datetime | None:
+        """The next moment after `now` at which what the clock shows changes (the days under
+        review, left or overdue, the days paused, the due date of a paused review moving on a
+        day); None once the review is over, when it no longer moves."""
+        if self.stopped_at is not None:
+            return None
+        if self.running:
+            # The days elapsed and the days left turn together (the target is whole days).
+            return now + min(_to_next_day(self.elapsed), _to_next_day(-self.left))
+        due = timezone.localtime(self.due_at)
+        midnight = timezone.make_aware(
+            datetime.combine(due.date() + DAY, datetime.min.time()), due.tzinfo
+        )
+        return now + min(_to_next_day(self.paused), midnight - due)
+
+
+def _to_next_day(growing: timedelta) -> timedelta:
+    """How long until `growing`, which grows with time, reaches its next whole day."""
+    return DAY - growing % DAY
 
 
 def clock_of(application, now: datetime) -> Clock | None:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -14,6 +15,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -35,6 +37,7 @@ from corporations.models import Interlocutor, Match
 from notifications.models import Notification
 from pacte import generations
 from pacte.labels import labels_of
+from pacte.prepared import PreparedQuery
 from reports import figures
 from sponsors.enums import Decision
 from sponsors.models import Endorsement, SponsorBody
@@ -52,24 +55,92 @@ def visible_applications(user: User) -> QuerySet[Application]:
     """Every application the user may open; the same rule as `applications.view_application`."""
     if not user.is_authenticated or not user.is_active:
         return Application.objects.none()
+    interlocutor = getattr(user, "interlocutor", None)
+    return _visible(
+        company_id_of(user),
+        advisor_body_id(user),
+        is_association_staff(user),
+        interlocutor.pk if interlocutor is not None else None,
+    )
+
+
+def _visible(company_id, body_id, staff: bool, interlocutor_id) -> QuerySet[Application]:
+    """`visible_applications` for a person of that company, advising that body, on the staff
+    or that interlocutor (None: not one)."""
     scope = Q(pk__in=[])
-    company_id = company_id_of(user)
     if company_id is not None:
         scope |= Q(company_id=company_id)
-    body_id = advisor_body_id(user)
     if body_id is not None:
         scope |= Q(sponsor_body_id=body_id) & ~Q(state=State.DRAFT)
-    if is_association_staff(user):
+    if staff:
         scope |= ~Q(state=State.DRAFT)
-    interlocutor = getattr(user, "interlocutor", None)
-    if interlocutor is not None:
+    if interlocutor_id is not None:
         live = Match.objects.filter(
             application=OuterRef("pk"),
-            interlocutor=interlocutor,
+            interlocutor_id=interlocutor_id,
             status__in=[MatchStatus.PROPOSED, MatchStatus.ACCEPTED],
         )
         scope |= Q(Exists(live))
     return Application.objects.filter(scope).with_related()
+
+
+def application_page_of(user: User, pk: int) -> Application | None:
+    """The application `pk` if the user may open it, as its page reads it: with its owner,
+    this user's previous visit (`with_last_visit`) and whether they have unread notifications
+    about it (`with_news`). One query, whose SQL is written once per kind of person
+    (`pacte.prepared`): the page is the one read most."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    low, high = connection.ops.integer_field_range(Application._meta.pk.get_internal_type())
+    if not low <= pk <= high:  # no such row (the ORM answers so without asking)
+        return None
+    interlocutor = getattr(user, "interlocutor", None)
+    values = {
+        "pk": pk,
+        "user_id": user.pk,
+        "company_id": company_id_of(user),
+        "body_id": advisor_body_id(user),
+        "interlocutor_id": interlocutor.pk if interlocutor is not None else None,
+    }
+    staff = is_association_staff(user)
+    shape = (connection.alias, staff, *(values[name] is not None for name in _ROLE_VALUES))
+    prepared = _application_pages.get(shape)
+    if prepared is None:
+        prepared = _application_pages[shape] = _prepare_application_page(shape)
+    return prepared.get(**{name: value for name, value in values.items() if value is not None})
+
+
+# The values that change from one person or application to the next, each with a placeholder
+# no row holds, in their place in the SQL written once (`application_page_of`).
+_ROLE_VALUES = ("company_id", "body_id", "interlocutor_id")
+_PLACEHOLDERS = {
+    "pk": -918_273_645,
+    "user_id": -918_273_646,
+    "company_id": -918_273_647,
+    "body_id": -918_273_648,
+    "interlocutor_id": -918_273_649,
+}
+_application_pages: dict[tuple, PreparedQuery] = {}
+
+
+def _prepare_application_page(shape: tuple) -> PreparedQuery:
+    using, staff, *held = shape
+    roles = {
+        name: _PLACEHOLDERS[name] if has else None
+        for name, has in zip(_ROLE_VALUES, held, strict=True)
+    }
+    user_id = _PLACEHOLDERS["user_id"]
+    queryset = with_news(
+        with_last_visit(
+            _visible(roles["company_id"], roles["body_id"], staff, roles["interlocutor_id"]),
+            user_id,
+        ),
+        user_id,
+    ).select_related("owner")
+    placeholders = {"pk": _PLACEHOLDERS["pk"], "user_id": user_id} | {
+        name: placeholder for name, placeholder in roles.items() if placeholder is not None
+    }
+    return PreparedQuery(queryset.filter(pk=_PLACEHOLDERS["pk"]), placeholders, using)
 
 
 def with_last_visit(queryset: QuerySet[Application], user: User) -> QuerySet[Application]:
@@ -507,11 +578,12 @@ class StaffQueueCounts:
     by_state: dict[str, int]  # the states in the association's hands that hold any, by label
     awaiting_sponsor: int
     overdue: int
+    next_overdue_at: datetime | None = None  # when the next running review falls late
 
 
 def staff_queue_counts(now: datetime) -> StaffQueueCounts:
-    """What the association holds, state by state, what awaits a sponsor and how many reviews
-    are late: two queries."""
+    """What the association holds, state by state, what awaits a sponsor, how many reviews
+    are late and when the next one will be: two queries."""
     rows = (
         Application.objects.filter(state__in=[*State.with_association(), State.AWAITING_SPONSOR])
         .order_by()
@@ -526,7 +598,11 @@ def staff_queue_counts(now: datetime) -> StaffQueueCounts:
             if state in State.with_association() and state in counts
         },
         awaiting_sponsor=counts.get(State.AWAITING_SPONSOR, 0),
-        overdue=Application.objects.overdue(now).count(),
+        # As `ApplicationQuerySet.overdue` counts them.
+        **Application.objects.running_clock().aggregate(
+            overdue=Count("pk", filter=Q(review_due_at__lt=now)),
+            next_overdue_at=Min("review_due_at", filter=Q(review_due_at__gte=now)),
+        ),
     )
 
 

@@ -27,10 +27,11 @@ from accounts.ratelimits import message as rate_message
 from accounts.roles import role_of
 from corporations import m49, ranking_cache
 from corporations.enums import MatchStatus
+from pacte import page_cache
 from reports import programme
 from sponsors.enums import Decision
 
-from . import clock, documents, lists, rows, selectors, services
+from . import caching, clock, documents, lists, rows, selectors, services
 from .enums import Action, State
 from .forms import (
     ACTION_FORMS,
@@ -145,24 +146,22 @@ def dashboard(request):
     company = selectors.company_of(request.user)
     if company is None:
         return redirect("home")
-    applications = list(
-        selectors.with_news(
-            rows.shown(lists.company_applications(request.user, request.GET), companies=False),
-            request.user,
+
+    def build(now):
+        applications = list(
+            selectors.with_news(
+                rows.shown(lists.company_applications(request.user, request.GET), companies=False),
+                request.user,
+            )
         )
-    )
-    declined = selectors.last_declines({a.pk for a in applications if a.state == State.DRAFT})
-    for application in applications:
-        application.last_decline = declined.get(application.pk)
-    return render(
-        request,
-        "applications/dashboard.html",
-        {
-            "company": company,
-            "applications": applications,
-            "rows": rows.rows(applications, date="updated_at", companies=False),
-        },
-    )
+        declined = selectors.last_declines({a.pk for a in applications if a.state == State.DRAFT})
+        for application in applications:
+            application.last_decline = declined.get(application.pk)
+        dashboard_rows = rows.rows(applications, date="updated_at", companies=False, now=now)
+        context = {"company": company, "applications": applications, "rows": dashboard_rows}
+        return context, _clocks_change_at(dashboard_rows, now)
+
+    return _list_page(request, "dashboard", build)
 
 
 @login_required
@@ -302,15 +301,11 @@ def application_detail(request, pk):
     started = timezone.now()
     # Read with its owner (the clock shows them), this user's previous visit and whether
     # they have unread notifications about it.
-    visible = selectors.visible_applications(request.user)
-    application = get_object_or_404(
-        selectors.with_news(
-            selectors.with_last_visit(visible, request.user), request.user
-        ).select_related("owner"),
-        pk=pk,
-    )
+    application = selectors.application_page_of(request.user, pk)
+    if application is None:
+        raise Http404
     since = application.last_visit
-    context = _detail_context(request, application, since=since)
+    page = _detail_page(request, application, since, started)
     # Before the page is written: the bell counts what this visit read.
     services.record_visit(
         request.user,
@@ -318,9 +313,38 @@ def application_detail(request, pk):
         previous=since,
         at=started,
         unread=application.has_news,
-        latest=max((entry.at for entry in context["timeline"]), default=None),
+        latest=page.latest,
     )
-    return render(request, "applications/application_detail.html", context)
+    return render(
+        request,
+        "applications/application_detail.html",
+        {"application": application, "content": page_cache.served(request, page)},
+    )
+
+
+def _detail_page(request, application, since, now) -> page_cache.Cached:
+    """The page's content as this person sees it, from the cache when nothing it shows has
+    changed since it was rendered (`caching`, `pacte.page_cache`)."""
+    user = request.user
+    key = caching.detail_key(application, user, now)
+    cached = page_cache.read(key, now)
+    if cached is not None and cached.new_since == caching.new_since(cached.facts, since, user.pk):
+        return cached
+    context = _detail_context(request, application, since=since)
+    timeline = context["timeline"]
+    facts = [(entry.at, entry.actor.pk if entry.actor else None) for entry in timeline]
+    review = clock.clock_of(application, now)
+    return page_cache.store(
+        key,
+        page_cache.Cached(
+            html=page_cache.render_content(request, "applications/_detail_content.html", context),
+            valid_until=(review and review.changes_at(now)) or now + page_cache.MAX_AGE,
+            facts=facts,
+            latest=max((at for at, _actor in facts), default=None),
+            new_since=caching.new_since(facts, since, user.pk),
+        ),
+        now,
+    )
 
 
 def _detail_context(
@@ -652,45 +676,62 @@ def _page(request, queryset):
     return page
 
 
+def _list_page(request, name: str, build):
+    """A list of applications whose content is kept in the cache until what it shows changes
+    (`caching`, `pacte.page_cache`): `build(now)` gives its template's context and the next
+    moment it changes with time alone. The page is `applications/<name>.html`, its content
+    `applications/_<name>_content.html`."""
+    now = timezone.now()
+    content = page_cache.content(
+        request,
+        caching.list_key(request, name, now),
+        f"applications/_{name}_content.html",
+        lambda: build(now),
+        now,
+    )
+    return render(request, f"applications/{name}.html", {"content": content})
+
+
 @login_required
 @rule_required("sponsors.view_sponsor_queue")
 def sponsor_queue(request):
-    show_all = lists.sponsor_shows_all(request.GET)
-    queue = lists.sponsor_queue(request.user, request.GET)
-    applications = _page(request, selectors.with_news(rows.shown(queue), request.user))
-    body = request.user.advisor_membership.sponsor_body
-    return render(
-        request,
-        "applications/sponsor_queue.html",
-        {
+    def build(now):
+        queue = lists.sponsor_queue(request.user, request.GET)
+        applications = _page(request, selectors.with_news(rows.shown(queue), request.user))
+        queue_rows = rows.rows(applications, date="submitted_at", now=now)
+        context = {
             "applications": applications,
-            "rows": rows.rows(applications, date="submitted_at"),
-            "show_all": show_all,
-            "body": body,
-        },
-    )
+            "rows": queue_rows,
+            "show_all": lists.sponsor_shows_all(request.GET),
+            "body": request.user.advisor_membership.sponsor_body,
+        }
+        return context, _clocks_change_at(queue_rows, now)
+
+    return _list_page(request, "sponsor_queue", build)
 
 
 @login_required
 @rule_required("accounts.view_staff_queue")
 def staff_queue(request):
-    form = lists.staff_queue_form(request.GET)
-    queue = lists.staff_queue(request.user, request.GET, form=form)
-    applications = _page(request, selectors.with_news(rows.shown(queue), request.user))
-    now = timezone.now()
-    counts = selectors.staff_queue_counts(now)
-    return render(
-        request,
-        "applications/staff_queue.html",
-        {
+    def build(now):
+        form = lists.staff_queue_form(request.GET)
+        queue = lists.staff_queue(request.user, request.GET, form=form)
+        applications = _page(request, selectors.with_news(rows.shown(queue), request.user))
+        counts = selectors.staff_queue_counts(now)
+        queue_rows = rows.rows(applications, date="endorsed_at", now=now)
+        context = {
             "applications": applications,
-            "rows": rows.rows(applications, date="endorsed_at", now=now),
+            "rows": queue_rows,
             "form": form,
             "counts": counts.by_state,
             "awaiting_sponsor": counts.awaiting_sponsor,
             "overdue": counts.overdue,
-        },
-    )
+        }
+        return context, page_cache.earliest(
+            _clocks_change_at(queue_rows, now), counts.next_overdue_at
+        )
+
+    return _list_page(request, "staff_queue", build)
 
 
 @login_required
@@ -700,34 +741,40 @@ def interlocutor_queue(request):
     one expires after the reminder settings' `proposal_expiry_days`), then the SMEs they
     follow, which only grow: those by pages."""
     user = request.user
-    proposals = list(
-        selectors.with_news(
-            rows.shown(
-                selectors.interlocutor_proposals(user), "application__", extra=["created_at"]
-            ),
-            user,
-            "application",
+
+    def build(now):
+        proposals = list(
+            selectors.with_news(
+                rows.shown(
+                    selectors.interlocutor_proposals(user), "application__", extra=["created_at"]
+                ),
+                user,
+                "application",
+            )
         )
-    )
-    followed = _page(
-        request,
-        selectors.with_news(
-            rows.shown(
-                selectors.interlocutor_followed(user), "application__", extra=["decided_at"]
+        followed = _page(
+            request,
+            selectors.with_news(
+                rows.shown(
+                    selectors.interlocutor_followed(user), "application__", extra=["decided_at"]
+                ),
+                user,
+                "application",
             ),
-            user,
-            "application",
-        ),
-    )
-    now = timezone.now()
-    of_match = attrgetter("application")
-    return render(
-        request,
-        "applications/interlocutor_queue.html",
-        {
+        )
+        of_match = attrgetter("application")
+        proposal_rows = rows.rows(proposals, application=of_match, date="created_at", now=now)
+        followed_rows = rows.rows(followed, application=of_match, date="decided_at", now=now)
+        context = {
             "proposals": proposals,
-            "proposal_rows": rows.rows(proposals, application=of_match, date="created_at", now=now),
+            "proposal_rows": proposal_rows,
             "followed": followed,
-            "followed_rows": rows.rows(followed, application=of_match, date="decided_at", now=now),
-        },
-    )
+            "followed_rows": followed_rows,
+        }
+        return context, _clocks_change_at(proposal_rows + followed_rows, now)
+
+    return _list_page(request, "interlocutor_queue", build)
+
+
+def _clocks_change_at(queue_rows, now):
+    return caching.clocks_change_at((row.application for row in queue_rows), now)

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from accounts.mail import build_mail
 from accounts.models import User
 
+from . import news
 from .enums import DEFAULTS, LOCKED, Delivery, Kind
 from .models import Notification, Preference
 
@@ -116,7 +117,8 @@ def notify(
                 created_at=now,
             )
         )
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)  # no signal sent
+    news.changed(*(user.pk for user in users))
     return list(Notification.objects.filter(source=source, user__in=users).select_related("user"))
 
 
@@ -159,6 +161,8 @@ def mark_read(user: User, *, pk: int | None = None, application_id: int | None =
     if application_id is not None:
         unread = unread.filter(application_id=application_id)
     count = unread.update(read_at=timezone.now())
+    if count:
+        news.changed(user.pk)
     if count and hasattr(user, "unread_notifications"):
         # The count the request's user was loaded with is no longer right: the bell asks.
         del user.unread_notifications

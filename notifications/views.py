@@ -4,12 +4,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import rows, services
+from pacte import page_cache
+
+from . import news, rows, services
 from .forms import PreferencesForm
 
 PAGE_SIZE = 30
@@ -17,12 +20,23 @@ PAGE_SIZE = 30
 
 @login_required
 def notification_list(request):
-    page = Paginator(request.user.notifications.all(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    """The person's notifications, newest first; the page's content kept in the cache until
+    one of them changes (`pacte.page_cache`, `news`)."""
+
+    def build():
+        notifications = request.user.notifications.all()
+        page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+        return {"page": page, "items": rows.items(page.object_list)}, None
+
+    now = timezone.now()
+    content = page_cache.content(
         request,
-        "notifications/notification_list.html",
-        {"page": page, "items": rows.items(page.object_list)},
+        page_cache.request_key(request, "notifications", now, news.current(request.user.pk)),
+        "notifications/_notification_list_content.html",
+        build,
+        now,
     )
+    return render(request, "notifications/notification_list.html", {"content": content})
 
 
 @login_required

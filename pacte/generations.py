@@ -18,22 +18,38 @@ from django.core.cache import cache
 from django.db import transaction
 
 
-def current(name: str) -> str:
-    """The generation of `name` now (a new one when the cache holds none)."""
-    return cache.get_or_set(_key(name), _new, None)
+def current(name: str, *, timeout: int | None = None) -> str:
+    """The generation of `name` now (a new one when the cache holds none). `timeout`: how
+    long the cache keeps it unread (None: until it is moved on); a generation forgotten is a
+    new one, which only means everything cached under it is worked out again."""
+    return cache.get_or_set(_key(name), _new, timeout)
 
 
-def bump(name: str) -> None:
+def current_many(names: dict[str, int | None]) -> list[str]:
+    """The generations of several names (each with its `timeout`, as `current`), read from
+    the cache at once; a new one set for each the cache holds none of."""
+    keys = {name: _key(name) for name in names}
+    found = cache.get_many(keys.values())
+    values = []
+    for name, timeout in names.items():
+        value = found.get(keys[name])
+        if value is None:
+            value = cache.get_or_set(keys[name], _new, timeout)
+        values.append(value)
+    return values
+
+
+def bump(name: str, *, timeout: int | None = None) -> None:
     """Make what was cached under the generation of `name` stale: now, so that this
     transaction's own next reading does not see it, and again once the transaction commits, so
     that what another request worked out meanwhile, from the data before the commit, is not
     kept."""
-    _move_on(name)
-    transaction.on_commit(functools.partial(_move_on, name))
+    _move_on(name, timeout)
+    transaction.on_commit(functools.partial(_move_on, name, timeout))
 
 
-def _move_on(name: str) -> None:
-    cache.set(_key(name), _new(), None)
+def _move_on(name: str, timeout: int | None) -> None:
+    cache.set(_key(name), _new(), timeout)
 
 
 def _key(name: str) -> str:

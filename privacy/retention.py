@@ -32,8 +32,10 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from accounts.models import User
+from applications import caching
 from applications.enums import State
 from applications.models import Application, Document, Message, Visit
+from notifications import news
 from notifications.models import Notification
 from outbox import services as outbox
 from outbox.models import Delivery
@@ -168,11 +170,12 @@ def archive_closed(now: datetime) -> int:
             files = list(documents.values_list("file", flat=True))
             documents.update(file="")
             Message.objects.filter(application_id__in=ids).update(body="")
-            Notification.objects.filter(application_id__in=ids).delete()
+            _delete_notifications(Notification.objects.filter(application_id__in=ids))
             Visit.objects.filter(application_id__in=ids).delete()
             archived += Application.objects.filter(pk__in=ids, archived_at__isnull=True).update(
                 archived_at=now, description="", rating_comment=""
             )
+            caching.applications_changed(*ids)  # bulk updates: no signal
             # The files go once the rows no longer point to them.
             transaction.on_commit(partial(_delete_files, storage, files))
         if len(ids) < BATCH:
@@ -201,7 +204,13 @@ def purge_login_records(now: datetime) -> int:
 
 def purge_notifications(now: datetime) -> int:
     limit = now - settings.NOTIFICATION_RETENTION_DAYS * DAY
-    return Notification.objects.filter(created_at__lt=limit).delete()[0]
+    return _delete_notifications(Notification.objects.filter(created_at__lt=limit))
+
+
+def _delete_notifications(notifications: QuerySet[Notification]) -> int:
+    """Delete them in bulk (no signal), telling the pages their people's lists changed."""
+    news.changed(*notifications.order_by().values_list("user_id", flat=True).distinct())
+    return notifications.delete()[0]
 
 
 def purge_mail_records(now: datetime) -> int:

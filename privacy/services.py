@@ -25,9 +25,11 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import Invitation, StaffMembership, User
+from applications import caching
 from applications.enums import State
 from applications.models import Application, Company, CompanyMembership, Visit
 from corporations.models import Absence, Interlocutor
+from notifications import news
 from notifications.models import Notification, Preference
 from sponsors.models import Advisor
 
@@ -113,13 +115,16 @@ def delete_account(user_id: int) -> Consequences:
 
     # Their roles. An interlocutor's row stays (their proposals point to it), out of service.
     StaffMembership.objects.filter(user=user).delete()
-    Application.objects.filter(owner=user).update(owner=None)
+    owned = Application.objects.filter(owner=user)
+    caching.applications_changed(*owned.values_list("pk", flat=True))  # a bulk update
+    owned.update(owner=None)
     Advisor.objects.filter(user=user).delete()
     Absence.objects.filter(interlocutor__user=user).delete()
     Interlocutor.objects.filter(user=user).update(is_active=False, job_title="")
 
     # What is theirs alone.
     Notification.objects.filter(user=user).delete()
+    news.changed(user.pk)  # a bulk deletion
     Preference.objects.filter(user=user).delete()
     Visit.objects.filter(user=user).delete()
     for device_model in django_otp.device_classes():

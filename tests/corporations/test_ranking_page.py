@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from applications import services
+from applications import caching, services
 from applications.enums import Action, State
 from corporations.enums import MatchStatus
 from corporations.matching import Contact, Uncovered
@@ -472,9 +472,11 @@ def test_someone_else_than_staff_cannot_propose(client, advisor, application_in,
 
 
 def _queries_for_detail(client, application) -> int:
-    """The queries of a reload: the visit before it writes the visit's row (a reload with
+    """The queries of a reload worked out again (not the page kept in the cache,
+    `applications.caching`): the visit before it writes the visit's row (a reload with
     nothing new since writes nothing) and reads again what the cache let go."""
     client.get(application.get_absolute_url())
+    caching.applications_changed(application.pk)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(application.get_absolute_url())
     assert response.status_code == 200
@@ -504,6 +506,7 @@ def test_staff_detail_queries_do_not_grow_with_the_candidates(
         _add_candidate_corporation(n)
     many = _queries_for_detail(client, application)
 
+    caching.applications_changed(application.pk)
     assert len(client.get(application.get_absolute_url()).context["ranking"].available) == 11
     assert many == one
 
@@ -519,6 +522,7 @@ def test_staff_detail_queries_do_not_grow_with_the_corporations_nobody_covers(
     _present_in_brazil_without_interlocutor_there([f"Groupe{n}" for n in range(2, 7)])
     many = _queries_for_detail(client, application)
 
+    caching.applications_changed(application.pk)
     assert len(client.get(application.get_absolute_url()).context["ranking"].uncovered) == 6
     assert many == one
 
