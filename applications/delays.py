@@ -42,9 +42,7 @@ def describe(estimate: DelayEstimate) -> str:
     """The estimate in words: "en général 12 jours (9 demandes sur 10 en 21 jours au plus)",
     or the programme's figure, said to be one, when there are too few measures."""
     if not estimate.measured:
-        return _("%(days)s au plus (objectif du programme)") % {
-            "days": days(estimate.median_days)
-        }
+        return _("%(days)s au plus (objectif du programme)") % {"days": days(estimate.median_days)}
     return _("en général %(median)s (9 demandes sur 10 en %(p90)s au plus)") % {
         "median": days(estimate.median_days),
         "p90": days(estimate.p90_days),

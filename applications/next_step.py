@@ -121,8 +121,7 @@ def next_step(
                 )
             else:
                 note = _(
-                    "L'instruction par l'équipe Pacte PME commencera une fois la demande "
-                    "parrainée."
+                    "L'instruction par l'équipe Pacte PME commencera une fois la demande parrainée."
                 )
 
     elif state == State.IN_REVIEW:
@@ -174,8 +173,7 @@ def next_step(
         else:
             corporation = _corporation(matches, MatchStatus.PROPOSED)
             waiting_for = (
-                _("le correspondant du grand groupe %(corporation)s")
-                % {"corporation": corporation}
+                _("le correspondant du grand groupe %(corporation)s") % {"corporation": corporation}
                 if corporation
                 else _("le correspondant d'un grand groupe")
             )

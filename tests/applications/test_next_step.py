@@ -134,8 +134,7 @@ EXPECTED = {
         SOME_INTERLOCUTOR,  # a proposal's corporation is not named to the SME
         REVIEW,
         None,
-        "Rien à faire de votre part pour l'instant : vous serez prévenu par e-mail de sa "
-        "réponse.",
+        "Rien à faire de votre part pour l'instant : vous serez prévenu par e-mail de sa réponse.",
     ),
     (State.PROPOSED, Role.ADVISOR): (SOME_INTERLOCUTOR, REVIEW, None, PENDING),
     (State.PROPOSED, Role.STAFF): (
@@ -243,8 +242,7 @@ def test_next_step_in_english():
     assert (step.waiting_for, step.usual_delay, step.note) == (
         "CCI Lyon (sponsor body)",
         "usually 5 days (9 applications in 10 within 9 days)",
-        "Nothing to do on your side for now: you will be told of the sponsor's decision by "
-        "email.",
+        "Nothing to do on your side for now: you will be told of the sponsor's decision by email.",
     )
 
 
@@ -520,8 +518,8 @@ def test_the_sme_is_told_a_message_is_not_the_answer_only_while_an_answer_is_owe
     staff_waiting = detail(client, waiting)
 
     assert 'data-testid="message-not-answer"' in sme_waiting
-    assert "le délai d&#x27;instruction reste en pause tant que vous n&#x27;avez pas répondu" in (
-        sme_waiting
+    assert "le délai d'instruction reste en pause tant que vous n'avez pas répondu" in (
+        html.unescape(sme_waiting)
     )
     assert 'data-testid="message-not-answer"' not in sme_reviewing
     assert 'data-testid="message-not-answer"' not in staff_waiting
