@@ -6,6 +6,8 @@ and the writes that make them stale.
   messages, documents, questions, endorsements, matches and reminders; for the staff, the
   generation of the ranking they propose from (`corporations.ranking_cache.RANKING`); and what
   was new to the person, the entries of the timeline after their previous visit (`new_since`).
+  Its panel "Et maintenant ?" (`next_step`) quotes the delay estimates, which no generation
+  follows: read at most ten minutes old (`selectors.delay_estimates`), kept as long as the page.
 - The lists of applications (`list_key`: the SME's dashboard, the three queues): the
   generation of every application's row (`LISTS`: an application, its events, a match), and
   the person's notifications (`notifications.news`), which mark the rows with news.

@@ -43,8 +43,18 @@ from sponsors.enums import Decision
 from sponsors.models import Endorsement, SponsorBody
 from sponsors.rules import advisor_body_id, is_advisor_of_sponsor
 
+from .delays import DelayEstimate, DelayEstimates
 from .enums import Action, DocumentKind, Milestone, State
-from .models import Application, Company, Document, Message, Reminder, Sector, Visit
+from .models import (
+    Application,
+    ApplicationEvent,
+    Company,
+    Document,
+    Message,
+    Reminder,
+    Sector,
+    Visit,
+)
 from .notifications import COMPANY, SPONSOR
 from .rules import company_id_of, is_company_member
 
@@ -606,16 +616,7 @@ def staff_queue_counts(now: datetime) -> StaffQueueCounts:
     )
 
 
-@dataclass(frozen=True)
-class ReviewEstimate:
-    """How long a review takes, told to the SME when it submits."""
-
-    median_days: int
-    p90_days: int  # nine reviews in ten take at most this
-    reviews: int  # how many finished reviews it comes from; 0: the programme's promise
-
-
-def expected_review(now: datetime) -> ReviewEstimate:
+def expected_review(now: datetime) -> DelayEstimate:
     """The median and 90th percentile of the reviews finished (accepted or rejected) in the
     last 90 days, pauses excluded, as the dashboards count them; the programme's one month
     until there are enough."""
@@ -627,5 +628,61 @@ def expected_review(now: datetime) -> ReviewEstimate:
         )
     )
     if stats.reviews < settings.REVIEW_ESTIMATE_MIN_REVIEWS:
-        return ReviewEstimate(settings.REVIEW_TARGET_DAYS, settings.REVIEW_TARGET_DAYS, 0)
-    return ReviewEstimate(math.ceil(stats.median_days), math.ceil(stats.p90_days), stats.reviews)
+        return DelayEstimate(settings.REVIEW_TARGET_DAYS, settings.REVIEW_TARGET_DAYS, 0)
+    return DelayEstimate(math.ceil(stats.median_days), math.ceil(stats.p90_days), stats.reviews)
+
+
+def expected_sponsor(now: datetime) -> DelayEstimate:
+    """The median and 90th percentile of the sponsors' decisions (endorsements and declines)
+    of the last 90 days, each from the submission it answered; the programme's figure
+    (`SPONSOR_TARGET_DAYS`) until there are enough. One query: the decisions of 90 days are a
+    few hundred rows at most."""
+    submitted = (
+        ApplicationEvent.objects.filter(
+            application=OuterRef("application"),
+            action=Action.SUBMIT,
+            created_at__lte=OuterRef("created_at"),
+        )
+        .order_by("-created_at", "-pk")
+        .values("created_at")[:1]
+    )
+    rows = (
+        Endorsement.objects.filter(
+            created_at__gte=now - timedelta(days=REVIEW_ESTIMATE_WINDOW_DAYS),
+            created_at__lte=now,
+        )
+        .order_by()
+        .annotate(submitted_at=Subquery(submitted))
+        .filter(submitted_at__isnull=False)
+        .values_list("created_at", "submitted_at")
+    )
+    durations = sorted(decided - asked for decided, asked in rows)
+    if len(durations) < settings.REVIEW_ESTIMATE_MIN_REVIEWS:
+        return DelayEstimate(settings.SPONSOR_TARGET_DAYS, settings.SPONSOR_TARGET_DAYS, 0)
+    return DelayEstimate(
+        math.ceil(figures.days(_quantile(durations, 0.5))),
+        math.ceil(figures.days(_quantile(durations, 0.9))),
+        len(durations),
+    )
+
+
+def _quantile(ordered: list[timedelta], quantile: float) -> timedelta:
+    """Linear interpolation between the two nearest ranks, as `reports.figures` and
+    PostgreSQL's percentile_cont."""
+    position = quantile * (len(ordered) - 1)
+    low, high = ordered[math.floor(position)], ordered[math.ceil(position)]
+    return low + (high - low) * (position - math.floor(position))
+
+
+DELAYS_SECONDS = 10 * 60  # the estimates quoted may be this old (as the pages kept in the cache)
+
+
+def delay_estimates(now: datetime) -> DelayEstimates:
+    """Both steps' estimates, kept in the cache ten minutes at most (and a day at most: the
+    key holds the date): the pages that quote them (`applications.delays`) may be that late
+    after a decision, which moves a median by a fraction of a day at most."""
+    return cache.get_or_set(
+        f"applications:delays:{timezone.localdate(now).isoformat()}",
+        lambda: DelayEstimates(sponsor=expected_sponsor(now), review=expected_review(now)),
+        DELAYS_SECONDS,
+    )

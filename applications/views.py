@@ -31,7 +31,7 @@ from pacte import page_cache
 from reports import programme
 from sponsors.enums import Decision
 
-from . import caching, clock, documents, lists, rows, selectors, services
+from . import caching, clock, delays, documents, lists, rows, selectors, services
 from .enums import Action, State
 from .forms import (
     ACTION_FORMS,
@@ -43,6 +43,7 @@ from .forms import (
     SubmitForm,
 )
 from .models import Application
+from .next_step import named_matches, next_step
 from .services import DocumentRefused, WorkflowError
 
 ROLE_HOME = {
@@ -59,7 +60,14 @@ def home(request):
         return redirect(ROLE_HOME[role])
     if request.user.is_authenticated:
         return redirect("applications:company_create")
-    return render(request, "home.html", {"headline": programme.live_figures()})
+    return render(
+        request,
+        "home.html",
+        {
+            "headline": programme.live_figures(),
+            "delays": delays.worded(selectors.delay_estimates(timezone.now())),
+        },
+    )
 
 
 # --- The company -------------------------------------------------------------------------
@@ -265,16 +273,17 @@ def application_submit(request, pk):
         except WorkflowError as error:
             messages.error(request, error.message)
         else:
+            worded = delays.worded(selectors.delay_estimates(timezone.now()))
             messages.success(
                 request,
                 _(
                     "Votre demande est envoyée à %(body)s pour parrainage. Vous serez prévenu "
-                    "par e-mail de sa décision. Une fois parrainée, son instruction prend "
-                    "environ %(days)s jours."
+                    "par e-mail de sa décision. %(sponsor)s %(review)s"
                 )
                 % {
                     "body": form.cleaned_data["sponsor_body"],
-                    "days": selectors.expected_review(timezone.now()).median_days,
+                    "sponsor": worded.sponsor_sentence,
+                    "review": worded.review_sentence,
                 },
             )
             return redirect(application)
@@ -291,7 +300,7 @@ def application_submit(request, pk):
             "form": form,
             "missing": missing,
             "covering": covering,
-            "estimate": selectors.expected_review(timezone.now()),
+            "delays": delays.worded(selectors.delay_estimates(timezone.now())),
         },
     )
 
@@ -437,6 +446,17 @@ def _detail_context(
         context["last_decline"] = next(
             (e for e in endorsements if e.decision == Decision.DECLINED), None
         )
+    context["next_step"] = next_step(
+        application,
+        role_of(user),
+        actions,
+        selectors.delay_estimates(timezone.now()),
+        named_matches(matches, user.pk, is_staff),
+        ranking_shown=ranking is not None,
+    )
+    # When information is requested, a message is not the answer: the page says so beside
+    # the message form, to the SME who may answer.
+    context["answer_pending"] = Action.ANSWER_INFORMATION in actions
     return context
 
 

@@ -449,8 +449,12 @@ if BEHIND_TLS_PROXY:
 # The review ("instruction du dossier") takes one month on average.
 REVIEW_TARGET_DAYS = int(os.environ.get("PACTE_REVIEW_TARGET_DAYS", "30"))
 # The expected review time told to SMEs comes from the reviews finished in the last 90 days,
-# once there are at least this many (the programme's target until then).
+# once there are at least this many (the programme's target until then); the expected time of
+# the sponsor's decision likewise from the decisions of the last 90 days.
 REVIEW_ESTIMATE_MIN_REVIEWS = int(os.environ.get("PACTE_REVIEW_ESTIMATE_MIN_REVIEWS", "10"))
+# The sponsor's decision, told until there are enough decisions to measure: two weeks, when the
+# sweep alerts the team to a silent sponsor (`ReminderSettings.sponsor_alert_days`' default).
+SPONSOR_TARGET_DAYS = int(os.environ.get("PACTE_SPONSOR_TARGET_DAYS", "14"))
 
 # --- Personal data (RGPD): how long things are kept, shown on /mes-donnees/conservation/.
 # A draft untouched this many days (about six months) gets one reminder mail...

@@ -332,7 +332,7 @@ def test_until_there_are_enough_reviews_the_sme_is_promised_one_month(on_day, se
 
     estimate = expected_review(DAY_ONE)
 
-    assert (estimate.median_days, estimate.p90_days, estimate.reviews) == (30, 30, 0)
+    assert (estimate.median_days, estimate.p90_days, estimate.measures) == (30, 30, 0)
 
 
 def test_the_expected_review_comes_from_the_reviews_of_the_last_90_days(on_day, settings):
@@ -351,7 +351,7 @@ def test_the_expected_review_comes_from_the_reviews_of_the_last_90_days(on_day, 
 
     # The 90th percentile interpolates between the 9th and 10th reviews (26 and 28 days), as
     # the dashboards (and PostgreSQL's percentile_cont) do: 26.2, told as 27 days.
-    assert (estimate.median_days, estimate.p90_days, estimate.reviews) == (19, 27, 10)
+    assert (estimate.median_days, estimate.p90_days, estimate.measures) == (19, 27, 10)
 
 
 def test_the_sme_sees_the_expected_review_time_when_it_submits(client, sme_user, settings):
@@ -362,8 +362,10 @@ def test_the_sme_sees_the_expected_review_time_when_it_submits(client, sme_user,
 
     page = client.get(reverse("applications:submit", args=[application.pk])).content.decode()
 
-    assert "prend environ 22 jours" in page
-    assert "9 demandes sur 10 sont instruites en 22 jours au plus (1 demande instruite)" in page
+    assert (
+        "Instruction par l&#x27;équipe Pacte PME, une fois la demande parrainée : en général "
+        "22 jours (9 demandes sur 10 en 22 jours au plus)." in page
+    )
 
 
 # --- The migration that started the clocks of the applications already endorsed --------------

@@ -421,13 +421,18 @@ def test_public_pages_show_no_personal_data(
 # The live figures: the SMEs accompanied, the reviews' GROUP BY (and their ranked rows when
 # there are some), the year's goal. Then cached: none.
 FIGURES_QUERIES = 3
+# The home page's delays (`applications.selectors.delay_estimates`): the sponsors' decisions,
+# the reviews' count (and their ranked rows when there are some). Then cached: none.
+DELAY_QUERIES = 2
 # The corporations, their presences, their hosting offers; then drawn from the cache: none.
 CORPORATIONS_QUERIES = 3
 
 
-@pytest.mark.parametrize("url", [PROGRAMME, HOME])
-def test_programme_queries(url, django_assert_num_queries):
-    with django_assert_num_queries(FIGURES_QUERIES):
+@pytest.mark.parametrize(
+    ("url", "queries"), [(PROGRAMME, FIGURES_QUERIES), (HOME, FIGURES_QUERIES + DELAY_QUERIES)]
+)
+def test_programme_queries(url, queries, django_assert_num_queries):
+    with django_assert_num_queries(queries):
         get(url)
     with django_assert_num_queries(0):
         get(url)
