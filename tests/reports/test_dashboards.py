@@ -180,7 +180,7 @@ def test_the_page_says_as_of_when_its_figures_are(history, today):
 
     page = response.content.decode()
     assert '<p class="small text-body-secondary" data-testid="as-of">' in page
-    assert "Chiffres à jour au 15 mars 2026 12:00" in page
+    assert "Chiffres à jour au 15 mars 2026 à 12:00" in page
 
 
 def test_a_transition_shows_at_once(history, today):
