@@ -8,6 +8,7 @@ writes rows and sentences (applications.rows, corporations.matching):
   USE_THOUSAND_SEPARATOR says (it stays off: it would group years and references too):
   "4,8" and "1 200" in French (a no-break space, Django's French THOUSAND_SEPARATOR), "4.8"
   and "1,200" in English; rounded, never truncated.
+- shares through `percent`: "42 %" in French (a no-break space), "42%" in English.
 - money, always through `money`: "1 200 €" in French (a no-break space before the sign),
   "€1,200" in English; whole euros unless there are cents.
 - dates, one format per kind of place:
@@ -23,6 +24,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.template.defaultfilters import floatformat
 from django.utils import formats, timezone, translation
 
 register = template.Library()
@@ -66,6 +68,15 @@ def money(amount) -> str:
     return f"{figure}{NBSP}€" if _french() else f"€{figure}"
 
 
+def percent(value, decimals=0) -> str:
+    """A share: "42 %" in French (a no-break space before the sign), "42%" in English;
+    `decimals` as `floatformat`'s ("-1": one decimal, only when needed)."""
+    if value is None or value == "":
+        return ""
+    figure = floatformat(value, decimals)
+    return f"{figure}{NBSP}%" if _french() else f"{figure}%"
+
+
 def long_date(value) -> str:
     """The date in a sentence: "1er février 2026", "3 décembre 2026"; "February 1, 2026"."""
     if value in (None, ""):
@@ -106,6 +117,7 @@ def list_datetime(value) -> str:
 
 register.filter("number", number)
 register.filter("money", money)
+register.filter("percent", percent)
 register.filter("long_date", long_date, expects_localtime=True)
 register.filter("long_datetime", long_datetime, expects_localtime=True)
 register.filter("list_date", list_date, expects_localtime=True)

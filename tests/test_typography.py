@@ -64,6 +64,20 @@ def test_money_in_each_locale(amount, french, english):
     assert in_("en", typography.money, amount) == english
 
 
+@pytest.mark.parametrize(
+    ("value", "decimals", "french", "english"),
+    [
+        (42, 0, f"42{NBSP}%", "42%"),
+        (77.777, "-1", f"77,8{NBSP}%", "77.8%"),
+        (80.0, "-1", f"80{NBSP}%", "80%"),
+        (None, 0, "", ""),
+    ],
+)
+def test_percentages_in_each_locale(value, decimals, french, english):
+    assert in_("fr", typography.percent, value, decimals) == french
+    assert in_("en", typography.percent, value, decimals) == english
+
+
 def test_the_filters_are_the_functions():
     assert render("fr", "{{ x|money }} · {{ y|number:1 }}", x=1200, y=4.75) == (
         f"1{NBSP}200{NBSP}€ · 4,8"

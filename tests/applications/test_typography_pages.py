@@ -31,9 +31,7 @@ def test_the_page_in_french_writes_money_and_the_first_of_the_month_the_french_w
     assert "à partir du 1er septembre 2026" in page
 
 
-def test_the_page_in_english_after_the_switch_writes_them_the_english_way(
-    client, sme_user, hosted
-):
+def test_the_page_in_english_after_the_switch_writes_them_the_english_way(client, sme_user, hosted):
     client.force_login(sme_user)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
 
