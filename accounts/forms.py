@@ -127,12 +127,16 @@ class LoginForm(SlowedLogin, auth_forms.AuthenticationForm):
         return ValidationError(self.error_messages["invalid_login"], code="invalid_login")
 
 
+LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+
+
 class AccountForm(forms.Form):
     """The settings of one's own account: the language of the portal and of the mails."""
 
     language = forms.ChoiceField(
         label=_("Langue du portail, des e-mails et des notifications"),
-        choices=settings.LANGUAGES,
+        # Each language in its own words, so that whoever reads the other finds theirs.
+        choices=[(code, LANGUAGE_NAMES[code]) for code, _name in settings.LANGUAGES],
         widget=forms.RadioSelect,
         error_messages={"required": _("Choisissez une langue.")},
     )

@@ -302,7 +302,9 @@ def account(request):
     """ "Mon compte": the account's settings, its language first (that of its pages after each
     login, of its mails and of its notifications)."""
     user = request.user
-    form = AccountForm(request.POST or None, initial={"language": user.language})
+    form = AccountForm(
+        request.POST if request.method == "POST" else None, initial={"language": user.language}
+    )
     if request.method == "POST" and form.is_valid():
         services.set_language(user, form.cleaned_data["language"])
         translation.activate(user.language)

@@ -254,3 +254,19 @@ def test_the_list_separator_in_each_language():
 
     assert render("en", source) == "; "
     assert render("fr", source) == " ; "
+
+
+def test_every_counted_message_has_its_french_plural_forms():
+    french = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+    counted = {
+        (entry.msgctxt, entry.msgid, entry.msgid_plural)
+        for entry in polib.pofile(str(PO))
+        if entry.msgid_plural
+    }
+    forms = {
+        (entry.msgctxt, entry.msgid, entry.msgid_plural): entry.msgstr_plural
+        for entry in polib.pofile(str(french))
+    }
+
+    assert set(forms) == counted
+    assert all(forms[key] == {0: key[1], 1: key[2]} for key in counted)
