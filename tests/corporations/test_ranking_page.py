@@ -174,7 +174,7 @@ def test_unavailable_interlocutors_are_shown_apart_with_the_reason(
     ranking = response.context["ranking"]
     assert [r.candidate.id for r in ranking.available] == [interlocutor.interlocutor.pk]
     assert {r.candidate.id: r.unavailable for r in ranking.unavailable} == {
-        full.pk: "Capacité atteinte (0 dossiers suivis).",
+        full.pk: "Capacité atteinte (0 dossier suivi).",
         away.pk: f"Absent jusqu'au {(today + timedelta(days=10)).strftime('%d/%m/%Y')}.",
     }
     content = response.content.decode()
