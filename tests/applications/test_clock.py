@@ -243,7 +243,7 @@ def test_the_pauses_are_listed_on_the_application(
 
     page = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
 
-    assert "du 05/03/2026 au 09/03/2026 (4 jours)" in page
+    assert "du 5 mars 2026 au 9 mars 2026 (4 jours)" in page
     assert "depuis le 11 mars 2026" in page
     assert 'data-testid="clock-paused"' in page
 

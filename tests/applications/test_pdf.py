@@ -313,7 +313,7 @@ def test_the_pdf_is_in_english_when_the_language_is_english(client, advisor, dos
                 "Conversation and history",
                 "Submit to sponsor",
                 "Request information",
-                "Document attached : business-plan-vietnam.pdf",
+                "Document attached: business-plan-vietnam.pdf",
                 ADVISOR_MESSAGE,
                 SME_MESSAGE,
             ],
