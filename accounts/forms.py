@@ -2,6 +2,7 @@
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
@@ -124,6 +125,21 @@ class LoginForm(SlowedLogin, auth_forms.AuthenticationForm):
                 return ValidationError(self.error_messages["unverified"], code="unverified")
             return ValidationError(self.error_messages["inactive"], code="inactive")
         return ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+
+
+LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+
+
+class AccountForm(forms.Form):
+    """The settings of one's own account: the language of the portal and of the mails."""
+
+    language = forms.ChoiceField(
+        label=_("Langue du portail, des e-mails et des notifications"),
+        # Each language in its own words, so that whoever reads the other finds theirs.
+        choices=[(code, LANGUAGE_NAMES[code]) for code, _name in settings.LANGUAGES],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez une langue.")},
+    )
 
 
 class EmailForm(forms.Form):

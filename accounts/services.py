@@ -50,6 +50,16 @@ def current_language() -> str:
     return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
+def set_language(user: User, language: str) -> None:
+    """Make `language` the account's: its pages after each login, its mails and its
+    notifications (accounts.mail, notifications.services) are in it from now on."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"unknown language: {language!r}")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+
+
 # --- Sign-up -----------------------------------------------------------------------------
 
 

@@ -44,6 +44,7 @@ urlpatterns = [
         name="two_factor_regenerate_codes",
     ),
     path("double-authentification/desactivation/", two_factor.disable, name="two_factor_disable"),
+    path("mon-compte/", views.account, name="account"),
     path("sessions/", views.sessions, name="sessions"),
     path("sessions/deconnexion-partout/", views.logout_everywhere, name="logout_everywhere"),
     path("verrouillages/", views.lockout_list, name="lockout_list"),

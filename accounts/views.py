@@ -16,12 +16,14 @@ from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext_lazy as _
+from django.views import i18n as i18n_views
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from . import lockouts, services, spraying, two_factor
 from .forms import (
     AcceptInvitationForm,
+    AccountForm,
     EmailForm,
     InvitationForm,
     LoginForm,
@@ -52,10 +54,40 @@ def _remember_language(response, user: User):
     return response
 
 
+# The language chosen with the switch before logging in, kept in the (anonymous) session until
+# the login: a browser's cookie may be what someone else chose before, the session is this
+# visit's own, and logging out ends it.
+CHOSEN_LANGUAGE_SESSION_KEY = "accounts_chosen_language"
+
+
+def _settle_language(request, user: User) -> None:
+    """At login, the user's explicit last choice wins: a language chosen with the switch
+    during this visit, before logging in, becomes the account's; without one, the account's
+    stored language applies (not the browser's Accept-Language, which nobody chose here).
+    Called just after Django's `login`, which keeps the session's data under its new key."""
+    chosen = request.session.pop(CHOSEN_LANGUAGE_SESSION_KEY, None)
+    if chosen in dict(settings.LANGUAGES):
+        services.set_language(user, chosen)
+
+
 def _log_in(request, user: User) -> None:
     login(request, user, backend=MODEL_BACKEND)
+    _settle_language(request, user)
     # The message that follows is rendered in the user's language, not the page's.
     translation.activate(user.language)
+
+
+def set_language(request):
+    """Django's `set_language` (the switch at the foot of every page), which also makes the
+    choice the account's while logged in, or keeps it for the login (`_settle_language`)."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get("language") if request.method == "POST" else None
+    if language in dict(settings.LANGUAGES):
+        if request.user.is_authenticated:
+            services.set_language(request.user, language)
+        else:
+            request.session[CHOSEN_LANGUAGE_SESSION_KEY] = language
+    return response
 
 
 # --- Sign-up and email verification ------------------------------------------------------
@@ -155,6 +187,7 @@ class LoginView(auth_views.LoginView):
         response = two_factor.second_step(form.get_user(), response)
         # The right password: this browser is the owner's, never slowed down for this account.
         spraying.remember_device(self.request, response, form.get_user())
+        _settle_language(self.request, form.get_user())
         return _remember_language(response, form.get_user())
 
 
@@ -259,6 +292,25 @@ def invitation_accept(request, token):
     return render(
         request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form}
     )
+
+
+# --- The account ---------------------------------------------------------------------------
+
+
+@login_required
+def account(request):
+    """ "Mon compte": the account's settings, its language first (that of its pages after each
+    login, of its mails and of its notifications)."""
+    user = request.user
+    form = AccountForm(
+        request.POST if request.method == "POST" else None, initial={"language": user.language}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.set_language(user, form.cleaned_data["language"])
+        translation.activate(user.language)
+        messages.success(request, _("Vos réglages sont enregistrés."))
+        return _remember_language(redirect("accounts:account"), user)
+    return render(request, "accounts/account.html", {"form": form})
 
 
 # --- Sessions ----------------------------------------------------------------------------

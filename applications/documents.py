@@ -19,6 +19,8 @@ from django.http import FileResponse, HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from pacte import typography
+
 # Accepted kinds: the extension the stored file gets, and the content type it is served with.
 PDF = ("pdf", "application/pdf")
 PNG = ("png", "image/png")
@@ -107,7 +109,11 @@ def _refused() -> ValidationError:
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".").replace(".", ",")
+    """Megabytes with at most one decimal, in the reader's format: "1,5" ("1.5"), "10"."""
+    megabytes = round(size / (1024 * 1024), 1)
+    if megabytes == int(megabytes):
+        return typography.number(int(megabytes))
+    return typography.number(megabytes, 1)
 
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")

@@ -11,7 +11,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
-from django.utils.translation import get_language
+from django.utils.functional import lazy
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -348,6 +349,16 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+def _files_help_text_now(count: int) -> str:
+    return gettext(
+        "Jusqu'à %(count)s fichiers : PDF, PNG, JPEG, DOCX, XLSX, ODT ou ODS ; %(limit)s Mo "
+        "au plus chacun."
+    ) % {"count": count, "limit": settings.DOCUMENT_MAX_BYTES // (1024 * 1024)}
+
+
+_files_help_text = lazy(_files_help_text_now, str)
+
+
 class MultipleFileField(forms.FileField):
     """Several files in one field, each checked as `FileField` checks one; at most `limit`
     (`DOCUMENT_MAX_PER_REQUEST`, from which the largest request body accepted is reckoned)."""
@@ -357,10 +368,8 @@ class MultipleFileField(forms.FileField):
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
         self.limit = limit or settings.DOCUMENT_MAX_PER_REQUEST
-        self.help_text = _(
-            "Jusqu'à %(count)s fichiers : PDF, PNG, JPEG, DOCX, XLSX, ODT ou ODS ; %(limit)s Mo "
-            "au plus chacun."
-        ) % {"count": limit, "limit": settings.DOCUMENT_MAX_BYTES // (1024 * 1024)}
+        # Lazy: the field is made once, when its form's class is, in no one's language.
+        self.help_text = _files_help_text(self.limit)
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else [data] if data else []

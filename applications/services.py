@@ -395,8 +395,9 @@ def _reserve_desks(offer_id: int, desks: int) -> None:
     if offer.free_desks < desks:
         raise WorkflowError(
             _(
-                "L'offre d'hébergement de %(city)s n'a plus que %(free)s poste(s) libre(s) "
-                "pour les %(desks)s demandés. L'équipe Pacte PME peut proposer une autre offre."
+                "L'offre d'hébergement de %(city)s n'a plus assez de postes libres (libres : "
+                "%(free)s ; demandés : %(desks)s). L'équipe Pacte PME peut proposer une autre "
+                "offre."
             )
             % {"city": offer.city, "free": offer.free_desks, "desks": desks}
         )

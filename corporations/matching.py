@@ -16,6 +16,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
+from pacte import typography
+
 # --- Weights: points a reason adds to the score (the maximum is about 130). -------------------
 
 # The corporation operates in the target country: the programme's first condition.
@@ -109,7 +111,32 @@ class Candidate:
 
 # --- Output -------------------------------------------------------------------------------
 
-Reason = tuple[int, str, dict | None]  # points, message (untranslated), its parameters
+
+@dataclass(frozen=True)
+class Plural:
+    """A message with a count: its two French forms, translated with `ngettext` when read, and
+    the parameter that holds the count."""
+
+    singular: str
+    plural: str
+    count: str
+
+
+Reason = tuple[int, "str | Plural", dict | None]  # points, message (untranslated), parameters
+
+
+def _say(message: "str | Plural", parameters: dict | None) -> str:
+    """A reason in the active language; a rating with one decimal in the locale's format."""
+    if parameters is None:
+        return _(message)
+    if isinstance(message, Plural):
+        text = ngettext(message.singular, message.plural, parameters[message.count])
+    else:
+        text = _(message)
+    if "rating" in parameters:
+        parameters = {**parameters, "rating": typography.number(parameters["rating"], 1)}
+    return text % parameters
+
 
 # Why a candidate cannot take the application now, in the order they are checked.
 DECLINED = "declined"  # they already declined this application
@@ -155,10 +182,7 @@ class Ranked:
     @property
     def reasons(self) -> list[str]:
         """The reasons in plain language, in the active language."""
-        return [
-            _(message) % parameters if parameters is not None else _(message)
-            for _points, message, parameters in self.scored_reasons
-        ]
+        return [_say(message, parameters) for _points, message, parameters in self.scored_reasons]
 
 
 @dataclass(frozen=True)
@@ -264,15 +288,29 @@ class Text:
     NO_TRADE = gettext_noop("Aucun métier commun sur place.")
     FOLLOWS_SECTOR = gettext_noop("Le correspondant suit ce secteur.")
     NO_OFFER = gettext_noop("Pas d'offre d'hébergement avec assez de postes libres dans le pays.")
-    HOSTING = gettext_noop("Hébergement possible à %(city)s : %(free)s poste(s) libre(s).")
+    HOSTING = Plural(
+        "Hébergement possible à %(city)s : %(free)s poste libre.",
+        "Hébergement possible à %(city)s : %(free)s postes libres.",
+        "free",
+    )
     HOSTING_CITY = gettext_noop("L'offre est dans la ville visée.")
     VIE = gettext_noop("VIE acceptés.")
-    LOAD = gettext_noop("Capacité : %(open)s dossier(s) suivi(s) sur %(capacity)s.")
-    NEWCOMER = gettext_noop("Nouveau correspondant : pas encore d'historique.")
-    RECORD_RATED = gettext_noop(
-        "%(accepted)s proposition(s) acceptée(s) sur %(proposals)s, note moyenne %(rating).1f/5."
+    LOAD = Plural(
+        "Capacité : %(open)s dossier suivi sur %(capacity)s.",
+        "Capacité : %(open)s dossiers suivis sur %(capacity)s.",
+        "open",
     )
-    RECORD = gettext_noop("%(accepted)s proposition(s) acceptée(s) sur %(proposals)s.")
+    NEWCOMER = gettext_noop("Nouveau correspondant : pas encore d'historique.")
+    RECORD_RATED = Plural(
+        "%(accepted)s sur %(proposals)s proposition acceptée, note moyenne %(rating)s/5.",
+        "%(accepted)s sur %(proposals)s propositions acceptées, note moyenne %(rating)s/5.",
+        "proposals",
+    )
+    RECORD = Plural(
+        "%(accepted)s sur %(proposals)s proposition acceptée.",
+        "%(accepted)s sur %(proposals)s propositions acceptées.",
+        "proposals",
+    )
 
 
 def _score(candidate: Candidate, need: Need, *, nearby: bool, memo: dict) -> Ranked:

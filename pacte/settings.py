@@ -111,6 +111,8 @@ TEMPLATES = [
                 "accounts.context_processors.roles",
                 "notifications.context_processors.bell",
             ],
+            # Numbers, money and dates in the reader's language, decided in one place.
+            "libraries": {"typography": "pacte.typography"},
         },
     },
 ]

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import views as account_views
 from applications import views as application_views
 
 urlpatterns = [
@@ -13,7 +14,8 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("mes-donnees/", include("privacy.urls")),
     path("", include("reports.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's own view, which also stores the choice on the account (accounts.views).
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

@@ -366,6 +366,8 @@ ACCESS: dict[str, Access] = {
     "accounts:two_factor_disable": Access(
         get=everyone(Redirect("accounts:two_factor"), staff_user=403, admin_user=403)
     ),
+    # --- The account's settings (its language): everyone logged in sees theirs
+    "accounts:account": Access(get=everyone(200)),
     # --- Sessions: everyone logged in sees theirs and may end them all (a POST that acts)
     "accounts:sessions": Access(get=everyone(200)),
     "accounts:logout_everywhere": Access(get=everyone(405), post={"anonymous": LOGIN}),

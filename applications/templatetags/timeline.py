@@ -34,7 +34,7 @@ def timeline_entries(entries) -> str:
         "former": escape(_("un ancien utilisateur")),
         "new": escape(_("Nouveau")),
         "internal": escape(_("Note interne — équipe Pacte PME")),
-        "document": escape(_("Document joint")),
+        "document": escape(_("Document joint :")),
         "reminder": _("Relance envoyée : %(milestone)s"),
         # The `date:"SHORT_DATETIME_FORMAT"` filter's format and time zone, looked up once.
         "format": get_format("SHORT_DATETIME_FORMAT"),
@@ -73,7 +73,7 @@ def _entry(entry, words: dict) -> str:
         parts.append(_message(item, entry.attachments, words))
     elif kind == "document":
         parts.append(
-            f"<div><strong>{words['document']}</strong> : "
+            f"<div><strong>{words['document']}</strong> "
             f'<a href="{_document_url(item, words)}">{escape(item.name)}</a> '
             f'<span class="small text-body-secondary">({escape(entry.label)}, '
             f"{filesizeformat(item.size)})</span></div>"

@@ -85,10 +85,10 @@ def test_login_records_when_the_session_started(client, sme_user):
     assert response.context["started_at"] == START
     assert response.context["ends_at"] == START + timedelta(hours=12)
     html = response.content.decode()
-    assert "Ouverte le 2 décembre 2026 09:00." in html
+    assert "Ouverte le 2 décembre 2026 à 09:00." in html
     assert (
         "Elle se fermera d'elle-même après 120 minutes sans activité, et au plus tard "
-        "le 2 décembre 2026 21:00." in html
+        "le 2 décembre 2026 à 21:00." in html
     )
 
 

@@ -503,7 +503,7 @@ def test_status_page_says_when_it_was_set_up_and_how_many_codes_remain(client, s
 
     assert "Sécurité du compte : double authentification" in content
     assert "Activée" in content
-    assert "depuis le 5 janvier 2026 15:30" in content
+    assert "depuis le 5 janvier 2026 à 15:30" in content
     assert "Il vous reste 9 codes de secours." in content
     assert "elle ne peut pas être désactivée" in content
     assert DISABLE_URL not in content

@@ -71,7 +71,7 @@ def test_verify_audit_catches_a_row_edited_behind_the_applications_back(applicat
         f"{application.reference}, événement {endorsed.pk} : son contenu ne correspond plus "
         "à son empreinte (modifié).\n"
     )
-    assert error.startswith("1 rupture(s) dans la chaîne des événements")
+    assert error.startswith("1 rupture dans la chaîne des événements")
 
 
 @pytest.mark.parametrize(

@@ -209,7 +209,7 @@ def test_every_role_sees_the_clock_on_the_application(
     page = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
 
     assert "Instruction : jour 12 sur 30." in page
-    assert "18 jours restants (échéance le 01/04/2026)." in page
+    assert "18 jours restants (échéance le 1er avril 2026)." in page
     assert "Responsable de l'instruction : " in page
     assert ('data-testid="owner-form"' in page) == (persona == "staff_user")
 
@@ -221,7 +221,7 @@ def test_an_overdue_application_says_so_in_red(on_day, client, application_in, s
 
     page = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
     assert 'class="text-danger" data-testid="clock-overdue"' in page
-    assert "En retard de 3 jours (échéance le 01/04/2026)." in page
+    assert "En retard de 3 jours (échéance le 1er avril 2026)." in page
 
     queue = client.get(reverse("applications:staff_queue")).content.decode()
     assert "en retard de 3 jours" in queue
@@ -243,8 +243,8 @@ def test_the_pauses_are_listed_on_the_application(
 
     page = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
 
-    assert "du 05/03/2026 au 09/03/2026 (4 jours)" in page
-    assert "depuis le 11/03/2026" in page
+    assert "du 5 mars 2026 au 9 mars 2026 (4 jours)" in page
+    assert "depuis le 11 mars 2026" in page
     assert 'data-testid="clock-paused"' in page
 
     dashboard = client.get(reverse("applications:dashboard")).content.decode()

@@ -159,7 +159,7 @@ def test_the_pdf_holds_the_dossier_as_the_sme_sees_it(client, sme_user, dossier)
             [
                 # The heading: reference, state, when and for whom.
                 f"{reference} · Accompagnée",
-                "Document édité le 2 mars 2026 18:00 pour Claire Martin.",
+                "Document édité le 2 mars 2026 à 18:00 pour Claire Martin.",
                 # The company.
                 f"Raison sociale Asconit Consultants SIREN {dossier.company.siren} "
                 "Secteur 71 – Activités d'architecture et d'ingénierie ; activités de contrôle et "
@@ -172,7 +172,7 @@ def test_the_pdf_holds_the_dossier_as_the_sme_sees_it(client, sme_user, dossier)
                 "Hébergement (portage abri) Mise en relation commerciale (chasser en meute) "
                 "Maturité Prospection engagée",
                 f"Description {DESCRIPTION}",
-                "Hébergement 2 postes, dont 1 VIE · à partir du 1 septembre 2026 · "
+                "Hébergement 2 postes, dont 1 VIE · à partir du 1er septembre 2026 · "
                 "budget 900 € par mois Soumise le 2 mars 2026",
                 # The sponsorship.
                 "Organisme parrain CCI Lyon Métropole Saint-Étienne Roanne Parrainée — CCI Lyon "
@@ -313,7 +313,7 @@ def test_the_pdf_is_in_english_when_the_language_is_english(client, advisor, dos
                 "Conversation and history",
                 "Submit to sponsor",
                 "Request information",
-                "Document attached : business-plan-vietnam.pdf",
+                "Document attached: business-plan-vietnam.pdf",
                 ADVISOR_MESSAGE,
                 SME_MESSAGE,
             ],

@@ -142,7 +142,7 @@ def test_journey_asconit_accompanied_by_alstom_in_hanoi(
     expect(first).to_contain_text("Alstom")
     expect(first).to_contain_text("Présent à Hanoi.")
     expect(first).to_contain_text("Même métier sur place (NAF 71).")
-    expect(first).to_contain_text("Hébergement possible à Hanoi : 4 poste(s) libre(s).")
+    expect(first).to_contain_text("Hébergement possible à Hanoi : 4 postes libres.")
     expect(ranking).not_to_contain_text(other_corporation.name)
     first.get_by_role("button", name="Proposer").click()
     dialog = page.get_by_role("dialog")

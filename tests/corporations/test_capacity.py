@@ -26,8 +26,8 @@ def capacity_message(count: int) -> str:
 
 def desks_message(city: str, free: int, desks: int) -> str:
     return (
-        f"L'offre d'hébergement de {city} n'a plus que {free} poste(s) libre(s) pour les "
-        f"{desks} demandés. L'équipe Pacte PME peut proposer une autre offre."
+        f"L'offre d'hébergement de {city} n'a plus assez de postes libres (libres : {free} ; "
+        f"demandés : {desks}). L'équipe Pacte PME peut proposer une autre offre."
     )
 
 

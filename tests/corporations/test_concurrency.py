@@ -37,8 +37,8 @@ CAPACITY_MESSAGE = (
     "avant d'accepter ce dossier."
 )
 DESKS_MESSAGE = (
-    "L'offre d'hébergement de Hanoi n'a plus que 0 poste(s) libre(s) pour les 2 demandés. "
-    "L'équipe Pacte PME peut proposer une autre offre."
+    "L'offre d'hébergement de Hanoi n'a plus assez de postes libres (libres : 0 ; "
+    "demandés : 2). L'équipe Pacte PME peut proposer une autre offre."
 )
 NO_LONGER_POSSIBLE = (
     "Cette action n'est plus possible : le dossier est maintenant « Proposée à un grand "

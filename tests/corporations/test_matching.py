@@ -103,7 +103,7 @@ def test_rank_city_adds_its_bonus_and_says_so():
         "Présent dans le pays cible.",
         "Présent à Hanoi.",
         "Même métier sur place (NAF 71).",
-        "Capacité : 0 dossier(s) suivi(s) sur 3.",
+        "Capacité : 0 dossier suivi sur 3.",
         "Nouveau correspondant : pas encore d'historique.",
     ]
     assert "Présent à Hanoi." not in second.reasons
@@ -204,7 +204,7 @@ def test_rank_hosting_chooses_an_offer_with_enough_free_desks_in_the_city_first(
 
     assert ranked.offer_id == 13
     assert ranked.reasons[3:5] == [
-        "Hébergement possible à Hanoi : 2 poste(s) libre(s).",
+        "Hébergement possible à Hanoi : 2 postes libres.",
         "L'offre est dans la ville visée.",
     ]
 
@@ -237,7 +237,7 @@ def test_rank_hosting_prefers_an_offer_taking_vie_when_vie_are_asked():
 
     assert ranked.offer_id == 12
     assert ranked.reasons[3:5] == [
-        "Hébergement possible à Hô Chi Minh-Ville : 2 poste(s) libre(s).",
+        "Hébergement possible à Hô Chi Minh-Ville : 2 postes libres.",
         "VIE acceptés.",
     ]
     assert ranked.score == (
@@ -294,7 +294,7 @@ def test_rank_capacity_scores_the_share_left_free():
 def test_rank_capacity_reason_gives_the_figures():
     person = candidate(1, place("VN"), capacity=4, open_accompaniments=1)
 
-    assert "Capacité : 1 dossier(s) suivi(s) sur 4." in only(rank(VIETNAM, [person])).reasons
+    assert "Capacité : 1 dossier suivi sur 4." in only(rank(VIETNAM, [person])).reasons
 
 
 def test_rank_record_newcomer_is_not_below_one_declined_proposal():
@@ -309,7 +309,7 @@ def test_rank_record_newcomer_is_not_below_one_declined_proposal():
         W_COUNTRY + FREE_CAPACITY + 6,
     ]
     assert ranking.available[0].reasons[-1] == "Nouveau correspondant : pas encore d'historique."
-    assert ranking.available[1].reasons[-1] == "0 proposition(s) acceptée(s) sur 1."
+    assert ranking.available[1].reasons[-1] == "0 sur 1 proposition acceptée."
 
 
 def test_rank_record_ten_accepted_rated_five_is_above_a_newcomer():
@@ -321,7 +321,7 @@ def test_rank_record_ten_accepted_rated_five_is_above_a_newcomer():
     assert ids(ranking.available) == [2, 1]
     assert ranking.available[0].score == W_COUNTRY + FREE_CAPACITY + 9
     assert ranking.available[0].reasons[-1] == (
-        "10 proposition(s) acceptée(s) sur 10, note moyenne 5.0/5."
+        "10 sur 10 propositions acceptées, note moyenne 5,0/5."
     )
 
 

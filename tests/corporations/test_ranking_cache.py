@@ -13,7 +13,7 @@ from django.utils import timezone
 from applications.enums import Action, State
 from corporations import ranking_cache, services
 from corporations.models import Absence, Interlocutor, Presence
-from pacte import generations
+from pacte import generations, typography
 from tests.factories import InterlocutorFactory, MemberCorporationFactory, PresenceFactory, sector
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,8 @@ def test_the_page_says_as_of_when_and_reads_the_ranking_once(
 
     as_of = timezone.localtime(first.context["ranking_as_of"])
     assert second.context["ranking_as_of"] == first.context["ranking_as_of"]
-    assert f"Classement à jour au {as_of:%d/%m/%Y %H:%M}." in second.content.decode()
+    when = typography.long_datetime(as_of)
+    assert f"Classement à jour au {when}." in second.content.decode()
     assert not [q for q in queries if "corporations_presence" in q["sql"]]
     assert not [
         q for q in queries if 'NOT (EXISTS(SELECT 1 AS "a" FROM "corporations_match"' in q["sql"]

@@ -154,7 +154,7 @@ def test_each_ranked_row_carries_its_interlocutor_and_hosting_offer(
     assert f'<input type="hidden" name="interlocutor" value="{best.candidate.id}">' in content
     assert f'<input type="hidden" name="hosting_offer" value="{hanoi_offer.pk}">' in content
     assert '<input type="hidden" name="expected_state" value="in_review">' in content
-    assert "Hébergement possible à Hanoi : 4 poste(s) libre(s)." in content
+    assert "Hébergement possible à Hanoi : 4 postes libres." in content
 
 
 def test_unavailable_interlocutors_are_shown_apart_with_the_reason(
@@ -174,7 +174,7 @@ def test_unavailable_interlocutors_are_shown_apart_with_the_reason(
     ranking = response.context["ranking"]
     assert [r.candidate.id for r in ranking.available] == [interlocutor.interlocutor.pk]
     assert {r.candidate.id: r.unavailable for r in ranking.unavailable} == {
-        full.pk: "Capacité atteinte (0 dossiers suivis).",
+        full.pk: "Capacité atteinte (0 dossier suivi).",
         away.pk: f"Absent jusqu'au {(today + timedelta(days=10)).strftime('%d/%m/%Y')}.",
     }
     content = response.content.decode()

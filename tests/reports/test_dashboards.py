@@ -73,21 +73,23 @@ def test_staff_dashboard_shows_the_programme_figures(history, today):
     assert chart(response, "accompanied")["datasets"][0]["data"] == [2, 1, 0]
     assert chart(response, "accompanied")["datasets"][2]["data"] == [100, 100, 100]
     # Review times (days, French decimals), by month and over the period.
-    assert row(response, "table-reviews", "janvier 2026") == ["2", "17,5", "17,5", "21,1", "100 %"]
-    assert row(response, "table-reviews", "Période") == ["5", "25", "22", "36", "80 %"]
+    january = row(response, "table-reviews", "janvier 2026")
+    assert january == ["2", "17,5", "17,5", "21,1", "100\xa0%"]
+    assert row(response, "table-reviews", "Période") == ["5", "25", "22", "36", "80\xa0%"]
     assert chart(response, "reviews")["datasets"][1]["data"] == [17.5, 30.0, None]
     # The funnel, where applications wait and where they left.
-    assert row(response, "table-funnel", "Parrainées") == ["7", "77,8 %", "2", "2", "2"]
+    assert row(response, "table-funnel", "Parrainées") == ["7", "77,8\xa0%", "2", "2", "2"]
     assert chart(response, "funnel")["datasets"][0]["data"] == [9, 7, 3, 3, 2]
-    assert row(response, "table-countries", "Viêt Nam") == ["5", "4", "2", "40 %"]
+    assert row(response, "table-countries", "Viêt Nam") == ["5", "4", "2", "40\xa0%"]
     assert chart(response, "countries")["labels"] == ["Viêt Nam", "Maroc", "Brésil"]
     assert chart(response, "countries")["datasets"][1]["data"] == [2, 0, 1]
     assert chart(response, "corporations")["datasets"][0] == {
         "label": "Proposées",
         "data": [2, 1],
     }
-    assert row(response, "table-sponsor_bodies", "CCI Hauts-de-France") == ["6", "5", "2", "33 %"]
-    assert row(response, "table-corporations", "Schneider Electric") == ["2", "2", "0", "100 %"]
+    hauts_de_france = row(response, "table-sponsor_bodies", "CCI Hauts-de-France")
+    assert hauts_de_france == ["6", "5", "2", "33\xa0%"]
+    assert row(response, "table-corporations", "Schneider Electric") == ["2", "2", "0", "100\xa0%"]
     assert row(response, "table-ratings", "Moyenne") == ["4,5"]
     assert row(response, "table-overdue", history.applications["G"].reference)[-1] == "24"
     assert 'data-testid="table-load"' in page  # other corporations' people: staff only
@@ -99,8 +101,8 @@ def test_staff_filters_by_country_sector_and_sponsor_body(history, today):
     by_country = client.get(DASHBOARD, {**THIS_YEAR, "country": "BR"})
     by_body = client.get(DASHBOARD, {**THIS_YEAR, "sponsor_body": history.other_body.pk})
 
-    assert row(by_country, "table-reviews", "Période") == ["1", "20", "20", "20", "100 %"]
-    assert row(by_country, "table-countries", "Brésil") == ["1", "1", "1", "100 %"]
+    assert row(by_country, "table-reviews", "Période") == ["1", "20", "20", "20", "100\xa0%"]
+    assert row(by_country, "table-countries", "Brésil") == ["1", "1", "1", "100\xa0%"]
     assert "Viêt Nam" not in re.search(
         r'data-testid="table-countries".*?</table>', by_country.content.decode(), re.S
     ).group(0)
@@ -180,7 +182,7 @@ def test_the_page_says_as_of_when_its_figures_are(history, today):
 
     page = response.content.decode()
     assert '<p class="small text-body-secondary" data-testid="as-of">' in page
-    assert "Chiffres à jour au 15 mars 2026 12:00" in page
+    assert "Chiffres à jour au 15 mars 2026 à 12:00" in page
 
 
 def test_a_transition_shows_at_once(history, today):

@@ -206,8 +206,8 @@ def test_live_figures_show_a_transition_at_once_and_say_as_of_when(history, toda
 
     assert figure(response, "figure-accompanied").startswith("4 ")
     as_of = '<p class="small text-body-secondary mt-2 mb-0" data-testid="live-figures-as-of">'
-    assert f"{as_of}Chiffres à jour au 15 mars 2026 12:05</p>" in response.content.decode()
-    assert f"{as_of}Chiffres à jour au 15 mars 2026 12:05</p>" in html
+    assert f"{as_of}Chiffres à jour au 15 mars 2026 à 12:05</p>" in response.content.decode()
+    assert f"{as_of}Chiffres à jour au 15 mars 2026 à 12:05</p>" in html
 
 
 def test_live_figures_are_worked_out_again_after_ten_minutes(history, today):
@@ -216,7 +216,7 @@ def test_live_figures_are_worked_out_again_after_ten_minutes(history, today):
     with time_machine.travel(today + timedelta(minutes=11), tick=False):
         html = get(PROGRAMME).content.decode()
 
-    assert "Chiffres à jour au 15 mars 2026 12:11</p>" in html
+    assert "Chiffres à jour au 15 mars 2026 à 12:11</p>" in html
 
 
 # --- The member corporations and their countries -------------------------------------------------
@@ -338,7 +338,7 @@ def test_the_directory_says_as_of_when(members, today):
     with time_machine.travel(today + timedelta(minutes=5), tick=False):
         html = get(CORPORATIONS).content.decode()  # from the cache
 
-    assert "Liste à jour au 15 mars 2026 12:00" in html
+    assert "Liste à jour au 15 mars 2026 à 12:00" in html
     assert "List as of March 15, 2026, noon" in get(CORPORATIONS, "en").content.decode()
 
 

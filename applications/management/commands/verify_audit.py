@@ -33,7 +33,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{reference}, {where} : {REASONS[found.reason]}.")
         checked = ApplicationEvent.objects.count()
         if breaks:
+            count = len(breaks)
             raise CommandError(
-                f"{len(breaks)} rupture(s) dans la chaîne des événements ({checked} vérifiés)."
+                f"{count} rupture{'s' if count > 1 else ''} dans la chaîne des événements "
+                f"({checked} vérifié{'s' if checked > 1 else ''})."
             )
         self.stdout.write(f"Chaîne intacte : {checked} événements vérifiés.")
