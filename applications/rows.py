@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import get_language, gettext, gettext_lazy, ngettext
 
 from . import clock as review_clock
 from .enums import STATE_BADGES, State
@@ -26,6 +26,14 @@ from .geography import REGION_NAMES
 from .models import Application
 
 SECTOR_LABEL_CHARS = 40  # the sector's label is cut to this in the staff and sponsor queues
+
+# The header of the date column of the sponsor's and the association's queues, by the field it
+# shows, as their templates write it: a row repeats its headers in `data-label`, which a phone
+# shows above each cell when the table becomes stacked rows (`.table-stack`, static/css/pacte.css).
+DATE_LABELS = {
+    "submitted_at": gettext_lazy("Soumise le"),
+    "endorsed_at": gettext_lazy("Parrainée le"),
+}
 
 # What the rows read of an application, its company and its sector (`shown`).
 APPLICATION_FIELDS = (
@@ -197,6 +205,7 @@ class Row:
     clock: ClockBadge | None
     date: str  # the date of the queue's date column
     has_news: bool
+    labels: "_Labels"  # the page's column headers, for the cells' `data-label`
 
     def __getitem__(self, name: str):
         # A template looks `row.url` up as row["url"] first: answer it rather than raise.
@@ -209,12 +218,13 @@ class Row:
         return _safe(
             f'\n<tr>\n  <td><a href="{_escape(self.url)}">{_escape(self.reference)}</a>'
             f"{self._news()}</td>"
-            f"\n  <td>{_escape(self.company)}"
+            f'\n  <td data-label="{self.labels.company}">{_escape(self.company)}'
             f'<div class="small text-body-secondary">{_escape(self.sector_code)} '
             f"{_escape(self.sector_label)} · {_escape(self.region)}</div></td>"
-            f"\n  <td>{_escape(self.target)}</td>"
-            f"\n  <td>{self._state()}</td>"
-            f"\n  <td>{_escape(self.date)}{self._clock()}</td>\n</tr>\n"
+            f'\n  <td data-label="{self.labels.target}">{_escape(self.target)}</td>'
+            f'\n  <td data-label="{self.labels.state}">{self._state()}</td>'
+            f'\n  <td data-label="{self.labels.date}">{_escape(self.date)}{self._clock()}</td>'
+            "\n</tr>\n"
         )
 
     @property
@@ -225,9 +235,10 @@ class Row:
             f'\n    <tr>\n      <td><a href="{_escape(self.url)}">{_escape(self.company)}</a>'
             f'{self._news()}<div class="small text-body-secondary">{_escape(self.reference)} · '
             f"{_escape(self.sector)}</div></td>"
-            f"\n      <td>{_escape(self.target)}</td>"
-            f'\n      <td class="small">{kinds}</td>'
-            f"\n      <td>{_escape(self.date)}</td>\n    </tr>\n  "
+            f'\n      <td data-label="{self.labels.target}">{_escape(self.target)}</td>'
+            f'\n      <td class="small" data-label="{self.labels.support}">{kinds}</td>'
+            f'\n      <td data-label="{self.labels.proposed_on}">{_escape(self.date)}</td>'
+            "\n    </tr>\n  "
         )
 
     @property
@@ -237,9 +248,9 @@ class Row:
             f'\n    <tr>\n      <td><a href="{_escape(self.url)}">{_escape(self.company)}</a>'
             f'{self._news()}<div class="small text-body-secondary">{_escape(self.reference)}'
             "</div></td>"
-            f"\n      <td>{_escape(self.target)}</td>"
-            f"\n      <td>{self._state()}{self._clock()}</td>"
-            f"\n      <td>{_escape(self.date)}</td>\n    </tr>\n  "
+            f'\n      <td data-label="{self.labels.target}">{_escape(self.target)}</td>'
+            f'\n      <td data-label="{self.labels.state}">{self._state()}{self._clock()}</td>'
+            f'\n      <td data-label="{self.labels.since}">{_escape(self.date)}</td>\n    </tr>\n  '
         )
 
     def _news(self) -> str:
@@ -272,11 +283,19 @@ def _escape(text: str) -> str:
 
 
 class _Labels:
-    """The labels a page repeats from row to row, translated once for the page."""
+    """The labels a page repeats from row to row, translated once for the page: the states,
+    the sectors, and the column headers (escaped) that the cells repeat in `data-label`."""
 
-    def __init__(self):
+    def __init__(self, date: str = ""):
         self.states = {state.value: str(state.label) for state in State}
         self.sectors: dict[int, tuple[str, str, str]] = {}
+        self.company = _escape(gettext("PME"))
+        self.target = _escape(gettext("Pays cible"))
+        self.state = _escape(gettext("État"))
+        self.support = _escape(gettext("Appui demandé"))
+        self.date = _escape(str(DATE_LABELS.get(date, "")))
+        self.proposed_on = _escape(gettext("Proposé le"))
+        self.since = _escape(gettext("Depuis le"))
 
     def sector(self, sector) -> tuple[str, str, str]:
         """The sector's name, code and cut label."""
@@ -308,7 +327,7 @@ def rows(
     (`selectors.with_news`), is the item's. The review clock reads as at `now`, one moment for
     the whole page."""
     now = now or timezone.now()
-    labels = _Labels()
+    labels = _Labels(date)
     result = []
     company_name = sector = sector_code = sector_label = region = ""
     for item in items:
@@ -335,6 +354,7 @@ def rows(
                 clock=ClockBadge.of(review_clock.clock_of(found, now)),
                 date=short_date(getattr(item, date)),
                 has_news=getattr(item, "has_news", False),
+                labels=labels,
             )
         )
     return result
