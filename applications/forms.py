@@ -135,7 +135,16 @@ class CompanyForm(forms.ModelForm):
             "website",
             "export_experience",
         ]
-        widgets = {"website": forms.URLInput(attrs={"placeholder": "https://"})}
+        # Each select's empty choice says what to do, not "---------".
+        widgets = {
+            "website": forms.URLInput(attrs={"placeholder": "https://"}),
+            "sector": Select(empty_label=_("Choisissez un secteur")),
+            "headcount": Select(empty_label=_("Choisissez un effectif")),
+            "turnover": Select(empty_label=_("Choisissez une tranche de chiffre d'affaires")),
+            "region": Select(empty_label=_("Choisissez une région")),
+            "department": Select(empty_label=_("Choisissez un département")),
+            "export_experience": Select(empty_label=_("Choisissez votre expérience à l'export")),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -180,6 +189,8 @@ class ApplicationForm(forms.ModelForm):
             "hosting_budget",
         ]
         widgets = {
+            "target_country": Select(empty_label=_("Choisissez un pays")),
+            "maturity": Select(empty_label=_("Choisissez où en est votre projet")),
             "hosting_start_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 6}),
         }

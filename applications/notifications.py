@@ -218,6 +218,28 @@ def send_event_mail(event: ApplicationEvent, user: User) -> None:
     build_mail("application_event", context, user.email, user.language).send()
 
 
+def receipt_recipients(application) -> list[User]:
+    """Who gets the receipt of a sending: every active member of the SME, the sender too."""
+    return list(audience(COMPANY, application).filter(is_active=True).order_by("pk"))
+
+
+def send_receipt_mail(event: ApplicationEvent, user: User, *, estimate, thresholds) -> None:
+    """The receipt of a sending to one member of the SME, in their language: the reference,
+    the sponsor body chosen, and what happens next with the delays to expect (`estimate`:
+    `selectors.expected_review`; `thresholds`: the `ReminderSettings` that say when a silent
+    sponsor is reminded, then handed over to the team)."""
+    application = event.application
+    context = {
+        "recipient": user,
+        "application": application,
+        "sender": _name(event.actor),
+        "estimate": estimate,
+        "thresholds": thresholds,
+        "url": application.get_absolute_url(),
+    }
+    build_mail("submission_receipt", context, user.email, user.language).send()
+
+
 def send_reminder_mail(reminder, user: User) -> None:
     """One mail about one reminder or alert to one person, in their language."""
     from .reminders import NOTICES, title

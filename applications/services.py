@@ -204,7 +204,9 @@ def submit(
         raise WorkflowError(_("Cet organisme parrain n'accepte plus de demandes."))
     application.sponsor_body = sponsor_body
     application.submitted_at = timezone.now()
-    _move(application, Action.SUBMIT, actor, fields=("sponsor_body", "submitted_at"))
+    event = _move(application, Action.SUBMIT, actor, fields=("sponsor_body", "submitted_at"))
+    # The sponsor hears of it through the event; the SME's people get their receipt.
+    outbox.enqueue("applications.tasks.send_submission_receipts", event_id=event.pk)
     return application
 
 

@@ -1,6 +1,7 @@
 """Celery tasks for applications: thin wrappers that fetch by id and call a service."""
 
 from celery import shared_task
+from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from accounts.mail import MAIL_TASK_OPTIONS
@@ -10,8 +11,8 @@ from notifications.enums import Kind
 from notifications.tasks import send_notification_mail
 from outbox.services import once
 
-from . import notifications, reminders
-from .models import ApplicationEvent, Document, Message, Reminder
+from . import notifications, reminders, selectors
+from .models import ApplicationEvent, Document, Message, Reminder, ReminderSettings
 
 FAN_OUT_OPTIONS = {
     "acks_late": True,
@@ -61,6 +62,33 @@ def send_event_mail(*, event_id: int, user_id: int) -> None:
             )
             notifications.send_event_mail(event, User.objects.get(pk=user_id))
             inbox.mark_mailed(user_id=user_id, source=f"event:{event_id}")
+
+
+@shared_task(**FAN_OUT_OPTIONS)
+def send_submission_receipts(*, event_id: int) -> int:
+    """The receipt of a sending (`services.submit`): one mail task per member of the SME, so
+    that a retry resends one mail, not all of them. Returns how many were queued."""
+    event = ApplicationEvent.objects.select_related("application").get(pk=event_id)
+    users = notifications.receipt_recipients(event.application)
+    for user in users:
+        send_submission_receipt.delay(event_id=event_id, user_id=user.pk)
+    return len(users)
+
+
+@shared_task(**MAIL_TASK_OPTIONS)
+def send_submission_receipt(*, event_id: int, user_id: int) -> None:
+    """One receipt, once: a redelivered or twice-published task finds it sent."""
+    with once(f"receipt-mail:{event_id}:{user_id}") as first:
+        if first:
+            event = ApplicationEvent.objects.select_related(
+                "application__company", "application__sponsor_body", "actor"
+            ).get(pk=event_id)
+            notifications.send_receipt_mail(
+                event,
+                User.objects.get(pk=user_id),
+                estimate=selectors.expected_review(timezone.now()),
+                thresholds=ReminderSettings.current(),
+            )
 
 
 @shared_task(**MAIL_TASK_OPTIONS)

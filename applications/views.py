@@ -12,7 +12,7 @@ from django.db.models import Subquery
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -99,8 +99,19 @@ def company_edit(request):
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Les informations de l'entreprise sont enregistrées."))
-        return redirect("applications:dashboard")
+        return redirect(_next_url(request) or "applications:dashboard")
     return _company_page(request, company, form, ColleagueInvitationForm())
+
+
+def _next_url(request) -> str | None:
+    """Where to go back to after saving (the summary before sending links here with
+    `?next=`): a path of this site only, never another one."""
+    url = request.POST.get("next") or request.GET.get("next")
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return None
 
 
 def _company_page(request, company, form, invite_form, status=200):
@@ -115,6 +126,7 @@ def _company_page(request, company, form, invite_form, status=200):
             "members": members,
             "invite_form": invite_form,
             "pending_invitations": pending,
+            "next_url": _next_url(request),
         },
         status=status,
     )
@@ -250,6 +262,8 @@ def application_delete(request, pk):
 
 @login_required
 def application_submit(request, pk):
+    """The last step of filing: the whole application as it will be sent, each part with a
+    link to change it, then the choice of the sponsor body and the sending."""
     application = _get_visible(request, pk)
     if not can(request.user, "applications.submit_application", application):
         raise PermissionDenied
@@ -297,11 +311,15 @@ def application_submit(request, pk):
         "applications/application_submit.html",
         {
             "application": application,
+            "company": application.company,
+            "documents": list(selectors.documents_for(request.user, application)),
             "form": form,
             "missing": missing,
             "covering": covering,
             "delays": delays.worded(selectors.delay_estimates(timezone.now())),
         },
+        # A refused sending: the page again, with the choice made kept.
+        status=400 if request.method == "POST" else 200,
     )
 
 

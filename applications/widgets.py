@@ -54,7 +54,15 @@ def _attrs(attrs: dict) -> str:
 
 
 class _PythonRendered:
-    """The rendering of `django/forms/widgets/select.html`, for `Select` and its subclasses."""
+    """The rendering of `django/forms/widgets/select.html`, for `Select` and its subclasses.
+
+    `empty_label`: what the empty choice (value "") says in place of the field's own label
+    (Django's "---------"), something a person understands ("Choisissez un pays"); None keeps
+    the field's. Only the HTML written here uses it (not a subclass rendered by Django)."""
+
+    def __init__(self, attrs=None, choices=(), *, empty_label=None):
+        super().__init__(attrs, choices)
+        self.empty_label = empty_label
 
     def render(self, name, value, attrs=None, renderer=None):
         if not self._renders_in_python():
@@ -76,6 +84,8 @@ class _PythonRendered:
                 group_name, choices = None, ((option_value, option_label),)
             if group_name:
                 parts.append(f'\n  <optgroup label="{_text(group_name)}">')
+            if group_name is None and option_value == "" and self.empty_label is not None:
+                choices = (("", self.empty_label),)
             for subvalue, sublabel in choices:
                 selected = (not has_selected or multiple) and str(subvalue) in values
                 has_selected |= selected

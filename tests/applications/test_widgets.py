@@ -136,3 +136,34 @@ def test_crispy_field_writes_what_crispy_writes(data, language):
             assert same_text(widgets.crispy_field(ours[name])) == same_text(
                 as_crispy_field(theirs[name])
             ), name
+
+
+def test_select_empty_label_replaces_only_the_empty_choice():
+    choices = [
+        ("", "---------"),
+        ("fr", "France"),
+        ("Europe", [("", "Aucun"), ("de", "Allemagne")]),
+    ]
+    expected = forms.Select(choices=choices).render("f", "")
+    with override("en"):
+        rendered = widgets.Select(
+            choices=choices, empty_label=gettext_lazy("Choisissez un pays")
+        ).render("f", "")
+
+    assert rendered == expected.replace(
+        '<option value="" selected>---------</option>',
+        '<option value="" selected>Choose a country</option>',
+    )
+    assert '<option value="">Aucun</option>' in rendered  # a group's own choice kept
+
+
+def test_select_empty_label_survives_the_form_s_copy_of_the_widget():
+    class Form(forms.Form):
+        country = forms.ChoiceField(
+            choices=[("", "---------"), ("vn", "Viêt Nam")],
+            widget=widgets.Select(empty_label="Choisissez un pays"),
+        )
+
+    assert '<option value="" selected>Choisissez un pays</option>' in str(Form()["country"])
+    chosen = str(Form({"country": "vn"})["country"])
+    assert '<option value="vn" selected>Viêt Nam</option>' in chosen

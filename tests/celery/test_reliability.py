@@ -73,26 +73,34 @@ def test_an_action_succeeds_with_the_broker_down_and_its_mail_goes_once_it_is_ba
     draft_application.refresh_from_db()
     assert draft_application.state == State.AWAITING_SPONSOR  # the action stands
     assert took < 1.5
-    [waiting] = Message.objects.filter(relayed_at__isnull=True)
-    assert waiting.attempts == 1
-    assert waiting.last_error  # why it waits, for the admin's outbox page
+    # The sponsor's notifications and the SME's receipt, each refused once by the broker.
+    event, receipt = Message.objects.filter(relayed_at__isnull=True).order_by("pk")
+    assert (event.task, receipt.task) == (
+        "applications.tasks.send_event_notifications",
+        "applications.tasks.send_submission_receipts",
+    )
+    assert (event.attempts, receipt.attempts) == (1, 1)
+    assert event.last_error and receipt.last_error  # why they wait, for the admin's outbox page
     time.sleep(1)
     assert mail.outbox == []
 
     # The broker is back; the next sweep relays what waited.
     relayed = outbox.relay_pending(timezone.now() + timedelta(minutes=1))
 
-    assert relayed == 1
+    assert relayed == 2
 
-    def advisor_mailed():
-        """the worker to mail the advisor"""
-        return mails_to(advisor.email)
+    def both_mailed():
+        """the worker to mail the advisor, and the receipt to the SME"""
+        return mails_to(advisor.email) and mails_to(sme_user.email)
 
-    wait_until(advisor_mailed)
+    wait_until(both_mailed)
     time.sleep(1)  # anything twice would have come by now
-    assert [message.to for message in mail.outbox] == [[advisor.email]]
+    assert sorted(message.to for message in mail.outbox) == sorted(
+        [[advisor.email], [sme_user.email]]
+    )
     assert outbox.relay_pending(timezone.now() + timedelta(minutes=1)) == 0
     assert Delivery.objects.filter(key__startswith="event-mail:").count() == 1
+    assert Delivery.objects.filter(key__startswith="receipt-mail:").count() == 1
 
 
 # --- A worker killed in the middle of a task ------------------------------------------------

@@ -83,23 +83,27 @@ def test_worker_mails_the_advisor_when_an_application_is_submitted(
 ):
     services.submit(draft_application.pk, sme_user, sponsor_body=sponsor_body)
 
-    def advisor_mailed():
-        """the worker to mail the advisor"""
-        return mails_to(advisor.email)
+    def both_mailed():
+        """the worker to mail the advisor, and the receipt to the SME"""
+        return mails_to(advisor.email) and mails_to(sme_user.email)
 
-    wait_until(advisor_mailed)
+    wait_until(both_mailed)
     submitted = draft_application.events.get(action=Action.SUBMIT)
     assert submitted.to_state == State.AWAITING_SPONSOR
-    assert task_runs == {
-        "runs": [
+    assert sorted(task_runs["runs"], key=repr) == sorted(
+        [
             ("send_event_notifications", {"event_id": submitted.pk}),
             ("send_event_mail", {"event_id": submitted.pk, "user_id": advisor.pk}),
+            ("send_submission_receipts", {"event_id": submitted.pk}),
+            ("send_submission_receipt", {"event_id": submitted.pk, "user_id": sme_user.pk}),
         ],
-        "failures": [],
-        "retries": [],
-    }
-    assert [message.to for message in mail.outbox] == [[advisor.email]]
-    assert draft_application.reference in mail.outbox[0].subject
+        key=repr,
+    )
+    assert (task_runs["failures"], task_runs["retries"]) == ([], [])
+    assert sorted(message.to for message in mail.outbox) == sorted(
+        [[advisor.email], [sme_user.email]]
+    )
+    assert all(draft_application.reference in message.subject for message in mail.outbox)
     assert broker_queue.waiting() == 0
 
 
@@ -121,18 +125,23 @@ def test_worker_fails_once_on_a_deleted_event_and_goes_on(
         # A message sent after it: the worker must still be there to take it.
         services.submit(draft_application.pk, sme_user, sponsor_body=sponsor_body)
 
-        def both_handled():
-            """the worker to fail on the deleted event, then mail the advisor"""
-            return task_runs["failures"] and mails_to(advisor.email)
+        def all_handled():
+            """the worker to fail on the deleted event, then mail the advisor and the SME"""
+            return task_runs["failures"] and mails_to(advisor.email) and mails_to(sme_user.email)
 
-        wait_until(both_handled)
+        wait_until(all_handled)
 
     submitted = draft_application.events.get(action=Action.SUBMIT)
-    assert task_runs["runs"] == [
-        ("send_event_notifications", {"event_id": deleted_id}),
-        ("send_event_notifications", {"event_id": submitted.pk}),
-        ("send_event_mail", {"event_id": submitted.pk, "user_id": advisor.pk}),
-    ]
+    assert task_runs["runs"][0] == ("send_event_notifications", {"event_id": deleted_id})
+    assert sorted(task_runs["runs"][1:], key=repr) == sorted(
+        [
+            ("send_event_notifications", {"event_id": submitted.pk}),
+            ("send_event_mail", {"event_id": submitted.pk, "user_id": advisor.pk}),
+            ("send_submission_receipts", {"event_id": submitted.pk}),
+            ("send_submission_receipt", {"event_id": submitted.pk, "user_id": sme_user.pk}),
+        ],
+        key=repr,
+    )
     [(task, arguments, exception)] = task_runs["failures"]
     assert (task, arguments) == ("send_event_notifications", {"event_id": deleted_id})
     assert isinstance(exception, ApplicationEvent.DoesNotExist)
@@ -140,7 +149,9 @@ def test_worker_fails_once_on_a_deleted_event_and_goes_on(
     # The worker has stopped and closed its connection, which puts back in the queue any
     # message it had not acknowledged: the failed one was (acks_late acknowledges failures).
     assert broker_queue.waiting() == 0
-    assert [message.to for message in mail.outbox] == [[advisor.email]]
+    assert sorted(message.to for message in mail.outbox) == sorted(
+        [[advisor.email], [sme_user.email]]
+    )
 
 
 def test_worker_waits_for_a_transaction_of_the_web_rather_than_failing(
