@@ -10,9 +10,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from applications import services
+from applications.delays import DelayEstimate
 from applications.enums import DocumentKind, State
 from applications.models import ApplicationEvent
-from applications.selectors import ReviewEstimate
 from applications.tasks import send_submission_receipts
 from tests.applications.test_conversation import pdf as upload
 from tests.applications.test_pdf import download, text_of
@@ -479,7 +479,7 @@ def test_receipt_gives_the_measured_review_time_when_there_is_one(
 ):
     time_machine.move_to(SENT_AT, tick=False)
     monkeypatch.setattr(
-        "applications.tasks.selectors.expected_review", lambda now: ReviewEstimate(26, 41, 12)
+        "applications.tasks.selectors.expected_review", lambda now: DelayEstimate(26, 41, 12)
     )
     services.submit(draft_application.pk, sme_user, sponsor_body=sponsor_body)
     event = ApplicationEvent.objects.get(application=draft_application, action="submit")
