@@ -1,6 +1,7 @@
 """Who is told about an application's events, messages, documents and reminders, as what
 kind of notification, and what the mails say."""
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,7 @@ from accounts.models import User
 from corporations.enums import MatchStatus
 from notifications.enums import Kind
 
+from . import delays
 from .enums import Action, State
 from .models import ApplicationEvent, Document, Message
 
@@ -223,17 +225,19 @@ def receipt_recipients(application) -> list[User]:
     return list(audience(COMPANY, application).filter(is_active=True).order_by("pk"))
 
 
-def send_receipt_mail(event: ApplicationEvent, user: User, *, estimate, thresholds) -> None:
+def send_receipt_mail(event: ApplicationEvent, user: User, *, estimates, thresholds) -> None:
     """The receipt of a sending to one member of the SME, in their language: the reference,
-    the sponsor body chosen, and what happens next with the delays to expect (`estimate`:
-    `selectors.expected_review`; `thresholds`: the `ReminderSettings` that say when a silent
-    sponsor is reminded, then handed over to the team)."""
+    the sponsor body chosen, and what happens next with the delays to expect (`estimates`:
+    `selectors.delay_estimates`, worded as on the pages; `thresholds`: the `ReminderSettings`
+    that say when a silent sponsor is reminded, then handed over to the team)."""
     application = event.application
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        worded = delays.worded(estimates)
     context = {
         "recipient": user,
         "application": application,
         "sender": _name(event.actor),
-        "estimate": estimate,
+        "delays": worded,
         "thresholds": thresholds,
         "url": application.get_absolute_url(),
     }

@@ -43,7 +43,8 @@ from sponsors.enums import Decision
 from sponsors.models import Endorsement, SponsorBody
 from sponsors.rules import advisor_body_id, is_advisor_of_sponsor
 
-from .delays import DelayEstimate, DelayEstimates
+from . import delays
+from .delays import DelayEstimate, DelayEstimates, WordedDelays
 from .enums import Action, DocumentKind, Milestone, State
 from .models import (
     Application,
@@ -686,3 +687,8 @@ def delay_estimates(now: datetime) -> DelayEstimates:
         lambda: DelayEstimates(sponsor=expected_sponsor(now), review=expected_review(now)),
         DELAYS_SECONDS,
     )
+
+
+def worded_delays() -> WordedDelays:
+    """Today's estimates in the one wording the pages and mails use, in the active language."""
+    return delays.worded(delay_estimates(timezone.now()))

@@ -86,7 +86,7 @@ def send_submission_receipt(*, event_id: int, user_id: int) -> None:
             notifications.send_receipt_mail(
                 event,
                 User.objects.get(pk=user_id),
-                estimate=selectors.expected_review(timezone.now()),
+                estimates=selectors.delay_estimates(timezone.now()),
                 thresholds=ReminderSettings.current(),
             )
 

@@ -31,7 +31,7 @@ from pacte import page_cache
 from reports import programme
 from sponsors.enums import Decision
 
-from . import caching, clock, delays, documents, lists, rows, selectors, services
+from . import caching, clock, documents, lists, rows, selectors, services
 from .enums import Action, State
 from .forms import (
     ACTION_FORMS,
@@ -65,7 +65,7 @@ def home(request):
         "home.html",
         {
             "headline": programme.live_figures(),
-            "delays": delays.worded(selectors.delay_estimates(timezone.now())),
+            "delays": selectors.worded_delays(),
         },
     )
 
@@ -287,7 +287,7 @@ def application_submit(request, pk):
         except WorkflowError as error:
             messages.error(request, error.message)
         else:
-            worded = delays.worded(selectors.delay_estimates(timezone.now()))
+            worded = selectors.worded_delays()
             messages.success(
                 request,
                 _(
@@ -316,7 +316,7 @@ def application_submit(request, pk):
             "form": form,
             "missing": missing,
             "covering": covering,
-            "delays": delays.worded(selectors.delay_estimates(timezone.now())),
+            "delays": selectors.worded_delays(),
         },
         # A refused sending: the page again, with the choice made kept.
         status=400 if request.method == "POST" else 200,

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from applications import services
-from applications.delays import DelayEstimate
+from applications.delays import DelayEstimate, DelayEstimates
 from applications.enums import DocumentKind, State
 from applications.models import ApplicationEvent
 from applications.tasks import send_submission_receipts
@@ -435,12 +435,12 @@ def test_receipt_in_french(sent, mailoutbox, sme_user):
         "Envoyée par : Claire Martin.",
         "Ce message est un accusé de réception : vous n'avez rien à faire pour l'instant.",
         f"1. Le parrainage. {CCI} lit votre demande et décide de la parrainer ou non ; vous "
-        "recevrez un e-mail dès sa décision. Cette étape n'a pas de durée fixée : si "
-        "l'organisme n'a pas répondu au bout de 7 jours, nous le relançons. Au bout de 14 "
-        "jours, l'équipe Pacte PME s'en occupe.",
+        "recevrez un e-mail dès sa décision. Durée : 14 jours au plus (objectif du "
+        "programme). Si l'organisme n'a pas répondu au bout de 7 jours, nous le relançons. "
+        "Au bout de 14 jours, l'équipe Pacte PME s'en occupe.",
         "2. L'instruction. Une fois parrainée, votre demande est instruite par l'équipe Pacte "
-        "PME, qui cherche un grand groupe présent dans le pays et dans votre secteur. Comptez "
-        "environ un mois (30 jours).",
+        "PME, qui cherche un grand groupe présent dans le pays et dans votre secteur. Durée : "
+        "30 jours au plus (objectif du programme).",
         f"{settings.SITE_URL}{sent.get_absolute_url()}",
     ]:
         assert line in lines, line
@@ -463,23 +463,26 @@ def test_receipt_in_english_for_a_member_who_reads_english(sent, mailoutbox, col
         "Sent by: Claire Martin.",
         "This message is a receipt: there is nothing for you to do for now.",
         f"1. Sponsorship. {CCI} reads your application and decides whether to sponsor it; you "
-        "will get an e-mail as soon as it decides. This step has no set length: if the body "
-        "has not answered after 7 days, we remind it. After 14 days, the Pacte PME team "
-        "takes it up.",
+        "will get an e-mail as soon as it decides. Length: at most 14 days (the programme's "
+        "target). If the body has not answered after 7 days, we remind it. After 14 days, "
+        "the Pacte PME team takes it up.",
         "2. The review. Once sponsored, your application is reviewed by the Pacte PME team, "
-        "who look for a corporation present in the country and in your sector. Expect about "
-        "a month (30 days).",
+        "who look for a corporation present in the country and in your sector. Length: at "
+        "most 30 days (the programme's target).",
     ]:
         assert line in lines, line
     assert '<html lang="en">' in message.alternatives[0].content
 
 
-def test_receipt_gives_the_measured_review_time_when_there_is_one(
+def test_receipt_gives_the_measured_delays_when_there_are_some(
     sme_user, draft_application, sponsor_body, mailoutbox, monkeypatch, time_machine
 ):
     time_machine.move_to(SENT_AT, tick=False)
     monkeypatch.setattr(
-        "applications.tasks.selectors.expected_review", lambda now: DelayEstimate(26, 41, 12)
+        "applications.tasks.selectors.delay_estimates",
+        lambda now: DelayEstimates(
+            sponsor=DelayEstimate(9, 20, 31), review=DelayEstimate(26, 41, 12)
+        ),
     )
     services.submit(draft_application.pk, sme_user, sponsor_body=sponsor_body)
     event = ApplicationEvent.objects.get(application=draft_application, action="submit")
@@ -487,12 +490,18 @@ def test_receipt_gives_the_measured_review_time_when_there_is_one(
     send_submission_receipts(event_id=event.pk)
 
     [message] = receipts(mailoutbox).values()
+    lines = message.body.splitlines()
+    assert (
+        f"1. Le parrainage. {CCI} lit votre demande et décide de la parrainer ou non ; vous "
+        "recevrez un e-mail dès sa décision. Durée : en général 9 jours (9 demandes sur 10 en "
+        "20 jours au plus). Si l'organisme n'a pas répondu au bout de 7 jours, nous le "
+        "relançons. Au bout de 14 jours, l'équipe Pacte PME s'en occupe."
+    ) in lines
     assert (
         "2. L'instruction. Une fois parrainée, votre demande est instruite par l'équipe Pacte "
-        "PME, qui cherche un grand groupe présent dans le pays et dans votre secteur. Comptez "
-        "environ 26 jours : c'est la durée médiane des instructions terminées ces 90 derniers "
-        "jours, et 9 demandes sur 10 sont instruites en 41 jours au plus."
-    ) in message.body.splitlines()
+        "PME, qui cherche un grand groupe présent dans le pays et dans votre secteur. Durée : "
+        "en général 26 jours (9 demandes sur 10 en 41 jours au plus)."
+    ) in lines
 
 
 def test_receipt_is_sent_once(sent, mailoutbox):
