@@ -132,10 +132,6 @@ def _part_changed(attribute: str, lists: bool):
     return changed
 
 
-def _names_changed(sender, **kwargs) -> None:
-    generations.bump(NAMES)
-
-
 def connect() -> None:
     """Called once, from `ApplicationsConfig.ready`."""
     for model, (attribute, lists) in APPLICATION_PARTS.items():
@@ -144,8 +140,4 @@ def connect() -> None:
             signal.connect(
                 receiver, sender=model, weak=False, dispatch_uid=f"page-cache:{model}:{id(signal)}"
             )
-    for model in NAMES_MODELS:
-        for signal in (post_save, post_delete):
-            signal.connect(
-                _names_changed, sender=model, dispatch_uid=f"page-cache-names:{model}:{id(signal)}"
-            )
+    generations.follow(NAMES, NAMES_MODELS)

@@ -24,7 +24,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import get_language
 from django_countries import countries
@@ -337,18 +336,10 @@ TEAM = "applications:team"
 TEAM_SECONDS = 60 * 60  # read again at least this often (seconds), whatever happens
 
 
-def _team_changed(sender, update_fields=None, **kwargs) -> None:
-    # A login saves `last_login` alone: nothing the list shows.
-    if update_fields is not None and set(update_fields) <= {"last_login"}:
-        return
-    generations.bump(TEAM)
-
-
 def connect_team() -> None:
-    """Wire the signals that make `staff_choices` read again (from `ApplicationsConfig.ready`)."""
-    for model in (User, StaffMembership):
-        post_save.connect(_team_changed, sender=model, dispatch_uid=f"team-{model.__name__}")
-        post_delete.connect(_team_changed, sender=model, dispatch_uid=f"team-del-{model.__name__}")
+    """Wire the signals that make `staff_choices` read again (from `ApplicationsConfig.ready`):
+    a login (`last_login` saved alone) changes nothing the list shows."""
+    generations.follow(TEAM, (User, StaffMembership), logins=False)
 
 
 def last_declines(application_ids: set[int]) -> dict[int, Endorsement]:

@@ -24,7 +24,6 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
 
 from applications.models import Application, ApplicationEvent, Sector
@@ -87,31 +86,22 @@ def invalidate() -> None:
     generations.bump(RANKING)
 
 
-def _changed(sender, **kwargs) -> None:
-    invalidate()
-
-
-def _user_saved(sender, update_fields=None, **kwargs) -> None:
-    # A login saves `last_login` alone: nothing the ranking reads.
-    if update_fields is not None and set(update_fields) <= {"last_login"}:
-        return
-    invalidate()
-
-
 def connect() -> None:
-    """Wire the signals (from `CorporationsConfig.ready`)."""
-    for model in (
-        Interlocutor,
-        Absence,
-        MemberCorporation,
-        Presence,
-        HostingOffer,
-        Match,
-        Sector,
-        ApplicationEvent,
-    ):
-        post_save.connect(_changed, sender=model, dispatch_uid=f"ranking-{model.__name__}")
-        post_delete.connect(_changed, sender=model, dispatch_uid=f"ranking-del-{model.__name__}")
-    for through in (Interlocutor.sectors.through, Presence.sectors.through):
-        m2m_changed.connect(_changed, sender=through, dispatch_uid=f"ranking-{through.__name__}")
-    post_save.connect(_user_saved, sender=get_user_model(), dispatch_uid="ranking-user")
+    """Wire the signals (from `CorporationsConfig.ready`); a login (`last_login` saved alone)
+    changes nothing the ranking reads."""
+    generations.follow(
+        RANKING,
+        (
+            Interlocutor,
+            Absence,
+            MemberCorporation,
+            Presence,
+            HostingOffer,
+            Match,
+            Sector,
+            ApplicationEvent,
+            get_user_model(),
+        ),
+        through=(Interlocutor.sectors.through, Presence.sectors.through),
+        logins=False,
+    )

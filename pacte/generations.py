@@ -4,8 +4,9 @@ change it.
 A key that caches something derived from the database holds the current generation of what it
 depends on (`current(name)`); a write that changes it moves the generation on (`bump(name)`),
 so that the next reading works it out again and the old entry, never read again, expires.
-`reports.caching` (the dashboard, the directory, the live figures) and
-`corporations.ranking_cache` (the staff ranking) wire their models' signals to it.
+`follow(name, models)` wires the models' signals to it: `reports.caching` (the dashboard, the
+directory, the live figures), `corporations.ranking_cache` (the staff ranking),
+`applications.caching` (the names on the pages) and `applications.selectors` (the team).
 
 A generation is a new random value, never a counter that an evicted key would start again from
 a value an old entry still holds. A cache emptied only means everything is worked out again.
@@ -13,9 +14,11 @@ a value an old entry still holds. A cache emptied only means everything is worke
 
 import functools
 import secrets
+from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 def current(name: str, *, timeout: int | None = None) -> str:
@@ -46,6 +49,31 @@ def bump(name: str, *, timeout: int | None = None) -> None:
     kept."""
     _move_on(name, timeout)
     transaction.on_commit(functools.partial(_move_on, name, timeout))
+
+
+def follow(name: str, models: Iterable, *, through: Iterable = (), logins: bool = True) -> None:
+    """Move the generation of `name` on whenever a row of one of `models` (a model or its
+    "app_label.Model" name) is saved or deleted, or one of the many-to-many tables `through`
+    changes. `logins=False`: a save of `last_login` alone (every login) does not count. Call
+    once, from an app's `ready`."""
+
+    def changed(sender, update_fields=None, **kwargs) -> None:
+        if not logins and update_fields is not None and set(update_fields) <= {"last_login"}:
+            return
+        bump(name)
+
+    for model in models:
+        for signal in (post_save, post_delete):
+            signal.connect(
+                changed,
+                sender=model,
+                weak=False,
+                dispatch_uid=f"generation:{name}:{model}:{id(signal)}",
+            )
+    for table in through:
+        m2m_changed.connect(
+            changed, sender=table, weak=False, dispatch_uid=f"generation:{name}:{table}:m2m"
+        )
 
 
 def _move_on(name: str, timeout: int | None) -> None:

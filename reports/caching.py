@@ -20,8 +20,6 @@ A database restored or rebuilt under a cache kept should come with the cache flu
 benchmark empties its own).
 """
 
-from django.db.models.signals import post_delete, post_save
-
 from pacte import generations
 
 # The dashboard's figures: the applications, their events (a transition, a withdrawal), the
@@ -52,24 +50,7 @@ DASHBOARD_SECONDS = 10 * 60
 DIRECTORY_SECONDS = 60 * 60
 
 
-def _receiver(name: str):
-    def changed(sender, **kwargs) -> None:
-        generations.bump(name)
-
-    changed.__name__ = f"bump_{name.rsplit(':', 1)[-1]}"
-    return changed
-
-
-_figures_changed = _receiver(FIGURES)
-_directory_changed = _receiver(DIRECTORY)
-
-
 def connect() -> None:
     """Called once, from `ReportsConfig.ready`."""
-    for models, receiver in (
-        (FIGURES_MODELS, _figures_changed),
-        (DIRECTORY_MODELS, _directory_changed),
-    ):
-        for model in models:
-            for signal in (post_save, post_delete):
-                signal.connect(receiver, sender=model, dispatch_uid=f"{receiver.__name__}:{model}")
+    generations.follow(FIGURES, FIGURES_MODELS)
+    generations.follow(DIRECTORY, DIRECTORY_MODELS)
