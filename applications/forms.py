@@ -682,10 +682,34 @@ class MessageForm(RenderedOnce, forms.Form):
         label=_("Note interne : visible de l'équipe Pacte PME seulement"), required=False
     )
 
-    def __init__(self, *args, can_write_note: bool = False, notes_only: bool = False, **kwargs):
+    # Asked only while a question of the association waits for this SME's answer: a message
+    # does not resume the review clock, an answer does.
+    is_answer = forms.TypedChoiceField(
+        label=_("Ce message répond-il à la demande de compléments ?"),
+        choices=[
+            (True, _("Oui, c'est ma réponse : le délai d'instruction reprend.")),
+            (False, _("Non, c'est un simple message : le délai reste en pause.")),
+        ],
+        coerce=lambda value: value in (True, "True"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Dites si ce message est votre réponse à la demande de compléments.")
+        },
+    )
+
+    def __init__(
+        self,
+        *args,
+        can_write_note: bool = False,
+        notes_only: bool = False,
+        answer_pending: bool = False,
+        **kwargs,
+    ):
         kwargs.setdefault("auto_id", "id_message_%s")
         super().__init__(*args, **kwargs)
         self.notes_only = can_write_note and notes_only
+        if not answer_pending:
+            del self.fields["is_answer"]
         if not can_write_note:
             del self.fields["internal"]
         elif notes_only:  # the conversation is over; staff still keep notes
@@ -694,6 +718,11 @@ class MessageForm(RenderedOnce, forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the page's <form> has its token
+
+    @property
+    def is_the_answer(self) -> bool:
+        """The SME said this message answers the open question (`services.answer_information`)."""
+        return self.cleaned_data.get("is_answer") is True
 
     def service_kwargs(self) -> dict:
         return {

@@ -454,7 +454,7 @@ def _detail_context(
     context["documents"] = documents
     if can(user, "applications.attach_document", application):
         context["document_form"] = document_form or DocumentForm()
-    message_form = message_form or _message_form(user, application)
+    message_form = message_form or _message_form(user, application, actions=actions)
     if message_form is not None:
         context["message_form"] = message_form
         context["can_post_message"] = not message_form.notes_only
@@ -624,14 +624,23 @@ def document_upload(request, pk):
     return render(request, "applications/application_detail.html", context, status=400)
 
 
-def _message_form(user, application, *args) -> MessageForm | None:
+def _message_form(user, application, *args, actions=None) -> MessageForm | None:
     """The conversation's form for this user, or None when they may write nothing: staff
-    keep notes once the conversation is over (`notes_only`)."""
+    keep notes once the conversation is over (`notes_only`). While a question waits for this
+    user's answer, the form asks whether the message is that answer (`actions`: the user's
+    available actions, when already known)."""
     can_post = can(user, "applications.post_message", application)
     can_write_note = can(user, "applications.write_note", application)
     if not (can_post or can_write_note):
         return None
-    return MessageForm(*args, can_write_note=can_write_note, notes_only=not can_post)
+    if actions is None:
+        actions = services.available_actions(user, application)
+    return MessageForm(
+        *args,
+        can_write_note=can_write_note,
+        notes_only=not can_post,
+        answer_pending=Action.ANSWER_INFORMATION in actions,
+    )
 
 
 @login_required
@@ -649,6 +658,15 @@ def message_post(request, pk):
         form.cleaned_data["attachments"] and exceeded(request, "upload", form)
     ):
         try:
+            if form.is_the_answer:
+                services.answer_information(
+                    application.pk,
+                    request.user,
+                    answer=form.cleaned_data["body"],
+                    uploads=form.cleaned_data["attachments"],
+                )
+                messages.success(request, SUCCESS_MESSAGES[Action.ANSWER_INFORMATION])
+                return redirect(application)
             message = services.post_message(application.pk, request.user, **form.service_kwargs())
         except DocumentRefused as error:
             form.add_error("attachments", error.message)

@@ -1186,3 +1186,77 @@ def test_note_documents_never_use_up_what_the_sme_may_attach(
     assert sme_refused.value.message == expected
     assert note_refused.value.message == expected
     assert Document.objects.count() == 4
+
+
+# --- A message while a question waits for the SME's answer ------------------------------------
+
+
+def test_a_message_while_an_answer_is_owed_asks_whether_it_is_the_answer(
+    client, sme_user, application_in
+):
+    application = application_in(State.AWAITING_INFORMATION)
+    client.force_login(sme_user)
+
+    response = post_message(client, application, "Nous vous envoyons le budget demain.")
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert html("Dites si ce message est votre réponse à la demande de compléments.") in page
+    assert textarea(page, "body") == "Nous vous envoyons le budget demain."
+    assert Message.objects.count() == 0
+    assert html("Ce message répond-il à la demande de compléments ?") in page
+
+
+def test_a_message_said_to_be_the_answer_answers_and_resumes_the_clock(
+    client, sme_user, application_in
+):
+    application = application_in(State.AWAITING_INFORMATION)
+    client.force_login(sme_user)
+
+    response = client.post(
+        reverse("applications:message_post", args=[application.pk]),
+        {"body": "Budget : 150 000 € la première année.", "is_answer": "True"},
+    )
+
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.state == State.IN_REVIEW
+    question = InformationRequest.objects.get()
+    assert (question.answer, question.answered_by) == (
+        "Budget : 150 000 € la première année.",
+        sme_user,
+    )
+    assert Message.objects.count() == 0
+
+
+def test_a_message_said_not_to_be_the_answer_leaves_the_clock_paused(
+    client, sme_user, application_in
+):
+    application = application_in(State.AWAITING_INFORMATION)
+    client.force_login(sme_user)
+
+    response = client.post(
+        reverse("applications:message_post", args=[application.pk]),
+        {"body": "Nous vous envoyons le budget demain.", "is_answer": "False"},
+    )
+
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.state == State.AWAITING_INFORMATION
+    assert Message.objects.get().body == "Nous vous envoyons le budget demain."
+    assert InformationRequest.objects.get().answered_at is None
+
+
+@pytest.mark.parametrize("persona", ["advisor", "staff_user"])
+def test_only_the_sme_is_asked_whether_a_message_is_the_answer(
+    request, client, application_in, persona
+):
+    application = application_in(State.AWAITING_INFORMATION)
+    client.force_login(request.getfixturevalue(persona))
+
+    response = post_message(client, application, "Point d'étape.")
+
+    assert response.status_code == 302
+    assert Message.objects.get().body == "Point d'étape."
+    application.refresh_from_db()
+    assert application.state == State.AWAITING_INFORMATION

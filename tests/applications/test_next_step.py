@@ -518,7 +518,7 @@ def test_the_sme_is_told_a_message_is_not_the_answer_only_while_an_answer_is_owe
     staff_waiting = detail(client, waiting)
 
     assert 'data-testid="message-not-answer"' in sme_waiting
-    assert "le délai d'instruction reste en pause tant que vous n'avez pas répondu" in (
+    assert "le délai d'instruction reste en pause tant que vous n'avez pas répondu. Dites" in (
         html.unescape(sme_waiting)
     )
     assert 'data-testid="message-not-answer"' not in sme_reviewing
