@@ -95,8 +95,10 @@ class Clock:
 
     @property
     def days_left(self) -> int:
-        """Whole days left (0 on the last day); when overdue, see `days_overdue`."""
-        return max(self.left // DAY, 0)
+        """Days left, the day begun counted (1 on the last day), so that with `days_elapsed`
+        (the days gone, the day begun not counted) they make the target: "jour 12 sur 30, 18
+        jours restants". When overdue, see `days_overdue`."""
+        return max(-(-self.left // DAY), 0)
 
     @property
     def days_overdue(self) -> int:

@@ -184,7 +184,7 @@ def test_the_csrf_token_is_the_requests_own_and_never_the_mark(
     # The token of a page served from the cache is accepted.
     response = other.post(
         reverse("applications:message_post", args=[application.pk]),
-        {"body": "Voici le bilan demandé.", "csrfmiddlewaretoken": _token(second)},
+        {"body": "Voici le bilan.", "is_answer": "False", "csrfmiddlewaretoken": _token(second)},
     )
     assert response.status_code == 302
 
