@@ -107,7 +107,7 @@ def _item(notification: Notification, moment, unread_label: str, mark_read: str)
     return mark_safe(  # noqa: S308  # nosec B308, B703  (every value is escaped)
         '\n  <li class="list-group-item d-flex flex-column flex-sm-row justify-content-between '
         "align-items-sm-start gap-2"
-        f"{' list-group-item-primary border-start border-4 border-primary' if unread else ''}"
+        f"{' list-group-item-primary notification-unread' if unread else ''}"
         '" data-testid="notification">'
         '\n    <div class="text-break">\n      <div class="small text-body-secondary">'
         f'<time datetime="{moment.isoformat()}">{time}</time>'
