@@ -6,7 +6,7 @@ for the next digest, or never goes out.
 """
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -160,6 +160,21 @@ def mark_read(user: User, *, pk: int | None = None, application_id: int | None =
         unread = unread.filter(pk=pk)
     if application_id is not None:
         unread = unread.filter(application_id=application_id)
+    return _mark(user, unread)
+
+
+def mark_group_read(user: User, *, day: date, application_id: int | None) -> int:
+    """Mark as read this person's notifications of one group of their list: those made on
+    `day` (in the portal's time zone) about one application, or about none."""
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+    unread = Notification.objects.unread().filter(
+        user=user, created_at__gte=start, created_at__lt=end, application_id=application_id
+    )
+    return _mark(user, unread)
+
+
+def _mark(user: User, unread) -> int:
     count = unread.update(read_at=timezone.now())
     if count:
         news.changed(user.pk)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.notification_list, name="list"),
     path("<int:pk>/ouvrir/", views.notification_open, name="open"),
     path("tout-lire/", views.mark_all_read, name="mark_all_read"),
+    path("groupe-lu/", views.mark_group_read, name="mark_group_read"),
     path("preferences/", views.preferences, name="preferences"),
     path("desabonnement/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

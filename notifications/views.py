@@ -1,12 +1,17 @@
 """The bell's list, marking as read, the preferences, and the digest's unsubscribe link."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -20,13 +25,15 @@ PAGE_SIZE = 30
 
 @login_required
 def notification_list(request):
-    """The person's notifications, newest first; the page's content kept in the cache until
-    one of them changes (`pacte.page_cache`, `news`)."""
+    """The person's notifications, newest first, by day and by application (`rows.days`: a
+    page holds PAGE_SIZE notifications, grouped within it); the page's content kept in the
+    cache until one of them changes (`pacte.page_cache`, `news`; its key holds the day, which
+    "Aujourd'hui" and "Hier" follow)."""
 
     def build():
-        notifications = request.user.notifications.all()
+        notifications = request.user.notifications.select_related("application__company")
         page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
-        return {"page": page, "items": rows.items(page.object_list)}, None
+        return {"page": page, "days": rows.days(page.object_list, timezone.localdate(now))}, None
 
     now = timezone.now()
     content = page_cache.content(
@@ -46,10 +53,46 @@ def notification_open(request, pk):
     notification = get_object_or_404(request.user.notifications, pk=pk)
     services.mark_read(request.user, pk=notification.pk)
     if request.POST.get("stay"):
-        return redirect("notifications:list")
+        return _back_to_list(request)
     if url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()}):
         return redirect(notification.url)
     return redirect("notifications:list")
+
+
+@login_required
+@require_POST
+def mark_group_read(request):
+    """Mark read one group of the list: a day's notifications about one application ("-":
+    about none), posted as "2026-12-03:12"."""
+    day, _sep, application = request.POST.get("group", "").partition(":")
+    try:
+        day = date.fromisoformat(day)
+        application_id = None if application == "-" else int(application)
+    except ValueError:
+        return _back_to_list(request)
+    if day == date.max:  # no day after it to end the group
+        return _back_to_list(request)
+    count = services.mark_group_read(request.user, day=day, application_id=application_id)
+    if count:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d notification marquée comme lue.",
+                "%(count)d notifications marquées comme lues.",
+                count,
+            )
+            % {"count": count},
+        )
+    return _back_to_list(request)
+
+
+def _back_to_list(request) -> HttpResponseRedirect:
+    """To the list, on the page the button was on."""
+    url = reverse("notifications:list")
+    page = request.POST.get("page", "")
+    if page.isdigit() and int(page) > 1:
+        url += f"?page={int(page)}"
+    return HttpResponseRedirect(url)
 
 
 @login_required

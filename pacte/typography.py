@@ -16,7 +16,9 @@ writes rows and sentences (applications.rows, corporations.matching):
     ("03/12/2026", "12/03/2026") and `list_datetime`;
   - texts (sentences, mails, headings): the long date, `long_date` ("1er février 2026",
     "February 1, 2026") and `long_datetime` ("1er février 2026 à 09:30",
-    "February 1, 2026, 9:30 a.m."); in French, the first day of a month is "1er".
+    "February 1, 2026, 9:30 a.m."); in French, the first day of a month is "1er";
+  - a list's headings by day (the notifications): `day_heading`, the weekday and the day
+    ("lundi 30 novembre", "Monday, November 30"), with the year when it is not this year's.
 - counts: `ngettext` and `{% blocktranslate count %}` in place (they need the sentence).
 """
 
@@ -97,6 +99,22 @@ def long_datetime(value) -> str:
         fmt = LONG_DATETIME["fr"]
         return formats.date_format(value, r"j\e\r" + fmt[1:] if value.day == 1 else fmt)
     return formats.date_format(value, LONG_DATETIME["en"])
+
+
+def day_heading(value, this_year: int | None = None) -> str:
+    """A day heading a list: "lundi 30 novembre", "mardi 1er décembre"; "Monday, November 30";
+    with its year ("lundi 30 novembre 2025", "Monday, November 30, 2025") when it is not
+    `this_year` (the current year when None)."""
+    if value in (None, ""):
+        return ""
+    value = _local(value)
+    if this_year is None:
+        this_year = timezone.localdate().year
+    year = value.year != this_year
+    if _french():
+        fmt = r"l j\e\r F" if value.day == 1 else "l j F"
+        return formats.date_format(value, fmt + (" Y" if year else ""))
+    return formats.date_format(value, "l, F j" + (", Y" if year else ""))
 
 
 def list_date(value) -> str:

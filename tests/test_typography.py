@@ -270,3 +270,16 @@ def test_every_counted_message_has_its_french_plural_forms():
 
     assert set(forms) == counted
     assert all(forms[key] == {0: key[1], 1: key[2]} for key in counted)
+
+
+@pytest.mark.parametrize(
+    ("day", "french", "english"),
+    [
+        (date(2026, 11, 30), "lundi 30 novembre", "Monday, November 30"),
+        (date(2026, 12, 1), "mardi 1er décembre", "Tuesday, December 1"),
+        (date(2025, 12, 1), "lundi 1er décembre 2025", "Monday, December 1, 2025"),
+    ],
+)
+def test_day_headings_give_the_year_when_it_is_another(day, french, english):
+    assert in_("fr", typography.day_heading, day, 2026) == french
+    assert in_("en", typography.day_heading, day, 2026) == english

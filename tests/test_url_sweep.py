@@ -471,6 +471,8 @@ ACCESS: dict[str, Access] = {
     "notifications:list": Access(get=everyone(200)),
     "notifications:preferences": Access(get=everyone(200)),
     "notifications:mark_all_read": Access(get=everyone(405), post={"anonymous": LOGIN}),
+    # A group of one's own list (a day and an application, posted): nothing names another's.
+    "notifications:mark_group_read": Access(get=everyone(405), post={"anonymous": LOGIN}),
     "notifications:open": Access(
         get=everyone(405),
         kwargs=lambda w, side: {"pk": w.notification(side).pk},
