@@ -294,8 +294,10 @@ def test_the_contact_address_comes_from_the_settings(settings):
     page = get()
 
     assert (
-        '<a class="fw-semibold text-break" href="mailto:pacte-pme@comite-richelieu.example">'
-        '<i class="bi bi-envelope" aria-hidden="true"></i> pacte-pme@comite-richelieu.example</a>'
+        '<a class="fw-semibold text-break home-mail" '
+        'href="mailto:pacte-pme@comite-richelieu.example">'
+        '<i class="bi bi-envelope" aria-hidden="true"></i> '
+        "<span>pacte-pme@comite-richelieu.example</span></a>"
     ) in page
     assert part(page, "home-contact").startswith(
         "Une question ? Écrivez à l'équipe Pacte PME : pacte-pme@comite-richelieu.example "
