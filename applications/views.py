@@ -31,7 +31,7 @@ from pacte import page_cache
 from reports import programme
 from sponsors.enums import Decision
 
-from . import caching, clock, documents, lists, rows, selectors, services
+from . import caching, clock, documents, guide, lists, rows, selectors, services
 from .enums import Action, State
 from .forms import (
     ACTION_FORMS,
@@ -66,6 +66,8 @@ def home(request):
         {
             "headline": programme.live_figures(),
             "delays": selectors.worded_delays(),
+            "prepare": guide.what_to_prepare(),
+            "contact_email": settings.CONTACT_EMAIL,
         },
     )
 

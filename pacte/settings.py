@@ -458,6 +458,9 @@ REVIEW_ESTIMATE_MIN_REVIEWS = int(os.environ.get("PACTE_REVIEW_ESTIMATE_MIN_REVI
 # sweep alerts the team to a silent sponsor (`ReminderSettings.sponsor_alert_days`' default).
 SPONSOR_TARGET_DAYS = int(os.environ.get("PACTE_SPONSOR_TARGET_DAYS", "14"))
 
+# Where SMEs and visitors write to the Pacte PME team with a question (the home page says it).
+CONTACT_EMAIL = os.environ.get("PACTE_CONTACT_EMAIL", "contact@pacte-pme.example")
+
 # --- Personal data (RGPD): how long things are kept, shown on /mes-donnees/conservation/.
 # A draft untouched this many days (about six months) gets one reminder mail...
 DRAFT_REMINDER_DAYS = int(os.environ.get("PACTE_DRAFT_REMINDER_DAYS", "182"))

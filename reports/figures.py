@@ -191,6 +191,25 @@ def goal_of(year: int) -> int | None:
     return Goal.objects.filter(year=year).values_list("smes_accompanied", flat=True).first()
 
 
+def accompanied_smes_this_and_last_year(today: date) -> tuple[int, int]:
+    """Distinct SMEs accompanied this year up to `today`, and in the whole of last year (the
+    public figures' context): one query, both counted as `accompanied_smes` counts."""
+    this_year, last_year = Period.year_to_date(today), Period.year(today.year - 1)
+    counts = (
+        Scope()
+        .applications()
+        .filter(
+            Period(last_year.start, today).holds("review_stopped_at"),
+            state__in=ACCOMPANIED_STATES,
+        )
+        .aggregate(
+            this_year=Count("company", distinct=True, filter=this_year.holds("review_stopped_at")),
+            last_year=Count("company", distinct=True, filter=last_year.holds("review_stopped_at")),
+        )
+    )
+    return counts["this_year"], counts["last_year"]
+
+
 def accompanied_smes(scope: Scope, period: Period) -> int:
     """Distinct SMEs with an application accepted in the period."""
     return (
@@ -731,18 +750,26 @@ def corporation_figures(corporation: MemberCorporation, period: Period) -> Corpo
 @dataclass(frozen=True)
 class Headline:
     year: int
-    smes_accompanied: int  # this calendar year
+    smes_accompanied: int  # this calendar year, so far
+    smes_accompanied_last_year: int  # the whole of last calendar year: the same measure
     median_review_days: float | None  # reviews finished in the last twelve months
     goal: int | None
     as_of: datetime | None = field(default=None, compare=False)  # when worked out, if kept
+
+    @property
+    def year_start(self) -> date:
+        """The first day the year's count covers ("depuis le 1er janvier")."""
+        return date(self.year, 1, 1)
 
 
 def headline(today: date) -> Headline:
     """The live figures of the public pages: no name, only counts."""
     last_year = Period(today - timedelta(days=364), today)
+    this_year_so_far, previous_year = accompanied_smes_this_and_last_year(today)
     return Headline(
         year=today.year,
-        smes_accompanied=accompanied_smes(Scope(), Period.year_to_date(today)),
+        smes_accompanied=this_year_so_far,
+        smes_accompanied_last_year=previous_year,
         median_review_days=review_times(Scope(), last_year).overall.median_days,
         goal=goal_of(today.year),
     )
