@@ -752,7 +752,6 @@ class Headline:
     year: int
     smes_accompanied: int  # this calendar year, so far
     smes_accompanied_last_year: int  # the whole of last calendar year: the same measure
-    median_review_days: float | None  # reviews finished in the last twelve months
     goal: int | None
     as_of: datetime | None = field(default=None, compare=False)  # when worked out, if kept
 
@@ -763,13 +762,12 @@ class Headline:
 
 
 def headline(today: date) -> Headline:
-    """The live figures of the public pages: no name, only counts."""
-    last_year = Period(today - timedelta(days=364), today)
+    """The live figures of the public pages: no name, only counts. (The delays are the
+    pages' steps, in `applications.delays`' one wording.)"""
     this_year_so_far, previous_year = accompanied_smes_this_and_last_year(today)
     return Headline(
         year=today.year,
         smes_accompanied=this_year_so_far,
         smes_accompanied_last_year=previous_year,
-        median_review_days=review_times(Scope(), last_year).overall.median_days,
         goal=goal_of(today.year),
     )

@@ -1,11 +1,11 @@
 """The programme's public pages, open to everyone: the programme explained, and the member
 corporations with the countries where they operate. No personal data (`reports.programme`)."""
 
-from django.conf import settings
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from applications import selectors
 from applications.enums import State, SupportKind
 
 from .. import programme as reads
@@ -93,7 +93,7 @@ def programme(request):
         {
             "supports": SUPPORTS,
             "steps": STEPS,
-            "target_days": settings.REVIEW_TARGET_DAYS,
+            "delays": selectors.worded_delays(),
             "headline": reads.live_figures(),
         },
     )

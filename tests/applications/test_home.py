@@ -311,9 +311,9 @@ def test_the_contact_address_comes_from_the_settings(settings):
 
 # --- Queries -----------------------------------------------------------------------------------
 
-# The figures (the two years' SMEs in one query, the reviews' GROUP BY and ranked rows, the goal)
-# and the delays (the sponsors' decisions, the reviews' count and ranked rows); then cached.
-QUERIES_WITH_DECISIONS = 7
+# The figures (the two years' SMEs in one query, the goal) and the delays (the sponsors'
+# decisions, the reviews' count and ranked rows); then cached.
+QUERIES_WITH_DECISIONS = 5
 
 
 @pytest.mark.parametrize("applications", [1, 4])
