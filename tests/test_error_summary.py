@@ -315,3 +315,116 @@ def test_support_kinds_without_error_say_nothing_of_one(client, sme_user):
     assert tag(group, "fieldset") == '<fieldset aria-describedby="id_support_kinds_helptext">'
     assert "aria-invalid" not in group
     assert "_error" not in group
+
+
+# --- Forms sent together, and the forms the portal writes by hand -----------------------------
+
+
+def test_profile_summary_counts_the_form_and_its_formset_together(client, interlocutor):
+    from tests.corporations.test_views import PROFILE, form_data
+
+    client.force_login(interlocutor)
+    page = client.get(PROFILE).context
+
+    response = client.post(
+        PROFILE,
+        form_data(
+            page["form"],
+            page["absences"],
+            capacity="",
+            **{"absences-0-start": "2026-08-21", "absences-0-end": "2026-08-01"},
+        ),
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert len(SUMMARY.findall(content)) == 1  # one summary for the page's one <form>
+    summary = summary_of(content)
+    assert (summary["title"], summary["items"]) == (
+        "Le formulaire contient 2 erreurs",
+        [
+            ("#id_capacity", "Dossiers suivis simultanément (maximum) : Ce champ est obligatoire."),
+            (
+                "#id_absences-0-end",
+                "Au (inclus) (n° 1) : La fin de l'absence ne peut pas précéder son début.",
+            ),
+        ],
+    )
+    assert 'role="alert"' not in content.split("data-error-summary")[1]  # read out once
+
+
+def test_preferences_refused_value_is_summarised_and_tied_to_its_group(client, sme_user):
+    client.force_login(sme_user)
+    chosen = {"message": "immediate", "document": "digest", "reminder": "none", "export": "none"}
+
+    response = client.post(
+        reverse("notifications:preferences"), {**chosen, "activity": "carrier-pigeon"}
+    )
+
+    content = response.content.decode()
+    assert summary_of(content)["items"] == [
+        (
+            "#id_activity_0",
+            "Étapes des dossiers que vous suivez : Sélectionnez un choix valide. carrier-pigeon "
+            "n’en fait pas partie.",
+        )
+    ]
+    assert tag(content, r"fieldset aria-describedby=\"id_activity") == (
+        '<fieldset aria-describedby="id_activity_error">'
+    )
+    assert tag(content, r'input [^>]*id="id_activity_0"') == (
+        '<input type="radio" class="form-check-input is-invalid" name="activity" '
+        'value="immediate" id="id_activity_0" required aria-invalid="true" '
+        'aria-describedby="id_activity_error">'
+    )
+    assert '<div id="id_activity_error" class="invalid-feedback d-block">' in content
+    assert 'aria-describedby="id_message_error"' not in content
+
+
+def test_owner_form_refused_choice_is_summarised(client, application_in, staff_user):
+    application = application_in(State.IN_REVIEW)
+    client.force_login(staff_user)
+
+    response = client.post(
+        reverse("applications:assign_owner", args=[application.pk]), {"owner": "999999"}
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert summary_of(content)["items"] == [
+        (
+            "#id_owner",
+            "Responsable de l'instruction : Choisissez un membre actif de l'équipe Pacte PME.",
+        )
+    ]
+    assert tag(content, r'select name="owner"') == (
+        '<select name="owner" class="form-select form-select-sm" aria-invalid="true" '
+        'aria-describedby="id_owner_error" id="id_owner">'
+    )
+    assert '<div id="id_owner_error" class="invalid-feedback d-block">' in content
+
+
+def test_formset_errors_in_english(client, interlocutor):
+    from tests.corporations.test_views import PROFILE, form_data
+
+    client.force_login(interlocutor)
+    page = client.get(PROFILE).context
+    english(client)
+
+    response = client.post(
+        PROFILE,
+        form_data(
+            page["form"],
+            page["absences"],
+            **{"absences-0-start": "2026-08-21", "absences-0-end": "2026-08-01"},
+        ),
+    )
+
+    summary = summary_of(response.content.decode())
+    assert summary["title"] == "The form has 1 error"
+    assert summary["items"] == [
+        (
+            "#id_absences-0-end",
+            "To (inclusive) (no. 1): The end of the absence cannot be before its start.",
+        )
+    ]
