@@ -1,7 +1,8 @@
 """An SME files its first application with the keyboard alone: it signs up, follows the link
 of the verification mail (which logs it in), describes its company, files its application,
 sends it once with a required choice left out, is taken to the error summary, corrects the
-form from there, picks its sponsor, reads the summary, sends, and sees the receipt.
+form from there, picks its sponsor, reads the summary, sends, and sees the receipt; logged out
+and in again, it finds the application on its dashboard.
 
 Only `page.keyboard` acts on the pages (Tab, Shift+Tab, Enter, Space, typing); `page.goto`
 opens the sign-up page and the mail's link, as the person's browser and mail program would.
@@ -217,6 +218,23 @@ def test_journey_an_sme_files_its_first_application_with_the_keyboard_alone(
     expect(receipt).to_contain_text(f"référence {application.reference}")
     expect(receipt).to_contain_text(f"Organisme parrain : {CCI_NAME}.")
     journey.shot("receipt")
+
+    # (g) Logged out, then in again: the application is among the company's.
+    tab_to(page, page.get_by_role("button", name="Se déconnecter"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("current-user")).to_have_count(0)
+    navigation = page.get_by_role("navigation", name="Navigation principale")
+    tab_to(page, navigation.get_by_role("link", name="Se connecter"))
+    page.keyboard.press("Enter")
+    type_into(page, "Adresse e-mail", EMAIL)
+    type_into(page, "Mot de passe", PASSWORD)
+    press(page, "Se connecter")
+    expect(page.get_by_test_id("current-user")).to_have_text(EMAIL)
+    tab_to(page, page.get_by_role("link", name="Mes demandes", exact=True))
+    page.keyboard.press("Enter")
+    row = page.get_by_role("row").filter(has_text=application.reference)
+    expect(row.get_by_test_id("state")).to_have_text("En attente de parrainage")
+    journey.shot("dashboard")
 
     user = User.objects.get(email=EMAIL)
     application.refresh_from_db()
