@@ -167,6 +167,12 @@ class CompanyForm(forms.ModelForm):
 class ApplicationForm(forms.ModelForm):
     """The SME's application; a draft may be saved before everything is filled in."""
 
+    # Said under the error summary's title (applications.templatetags.form_fields).
+    error_summary_note = _(
+        "La demande n'est pas encore enregistrée : corrigez les champs signalés ci-dessous. "
+        "Ce que vous avez saisi est conservé."
+    )
+
     support_kinds = forms.MultipleChoiceField(
         label=_("Appui demandé"),
         choices=SupportKind.choices,

@@ -466,7 +466,8 @@ def test_set_up_page_shows_a_qr_code_without_style_or_script(plain, new_staff):
     assert "<script" not in svg.lower()
     assert " style=" not in content
     assert re.findall(r"<script[^>]*>", content) == [
-        '<script src="/static/vendor/bootstrap/js/bootstrap.bundle.min.js">'
+        '<script src="/static/vendor/bootstrap/js/bootstrap.bundle.min.js">',
+        '<script src="/static/js/forms.js">',  # the error summary's focus (every page)
     ]
     assert device.config_url.startswith(
         "otpauth://totp/Pacte%20PME%20international%3Anina.roux%40pacte-pme.example?secret="
