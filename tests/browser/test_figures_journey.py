@@ -61,7 +61,8 @@ def test_journey_reading_the_programme_figures(
 
     # (b) Filtered by country: only Morocco's application is left.
     filters = page.get_by_test_id("figure-filters")
-    filters.get_by_label("Pays cible").select_option("MA")
+    filters.get_by_role("combobox", name="Pays cible").fill("maroc")  # the searchable picker
+    filters.get_by_role("option", name="Maroc").click()
     filters.get_by_role("button", name="Afficher").click()
     expect(page).to_have_url(re.compile(r"country=MA"))
     expect(funnel.locator("tr[data-stage=submitted] td").first).to_have_text("1")
