@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -41,12 +42,13 @@ def _selected(items, help_text="") -> str:
     lines and wants Ctrl+click; the picker shows the choices as chips), in a `picker-nojs`
     span that the script removes. Help texts are written as HTML (crispy marks them safe)."""
     names = [conditional_escape(str(getattr(item, "name", item))) for item in items or ()]
-    hint = MULTIPLE_HELP
+    hint = conditional_escape(MULTIPLE_HELP)
     if names:
-        hint = _("Actuellement : %(names)s. %(help)s") % {
-            "names": " ; ".join(names),
-            "help": MULTIPLE_HELP,
-        }
+        # Each part escaped here, the whole then marked safe (format_html would escape twice).
+        hint = mark_safe(  # noqa: S308  # nosec B308, B703
+            conditional_escape(_("Actuellement : %(names)s. %(help)s"))
+            % {"names": " ; ".join(names), "help": hint}
+        )
     own = format_html("{} ", help_text) if help_text else ""
     return format_html('{}<span class="picker-nojs">{}</span>', own, hint)
 
