@@ -97,15 +97,12 @@
     status.setAttribute("role", "status");
 
     if (label) {
-      // The field's visible label now labels the combobox (and names its listbox).
+      // The field's visible label now labels the combobox. Its listbox, a combobox's popup,
+      // needs no name of its own (a screen reader reads the combobox's), and one would make
+      // the label name two elements.
       label.htmlFor = input.id;
-      if (!label.id) {
-        label.id = base + "-label";
-      }
-      listbox.setAttribute("aria-labelledby", label.id);
     } else if (select.getAttribute("aria-label")) {
       input.setAttribute("aria-label", select.getAttribute("aria-label"));
-      listbox.setAttribute("aria-label", select.getAttribute("aria-label"));
     }
 
     // The options, made once; filtering shows some of them in the listbox.
