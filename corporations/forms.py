@@ -146,7 +146,7 @@ class PresenceForm(forms.ModelForm):
     class Meta:
         model = Presence
         fields = ["country", "city", "since", "sectors"]
-        widgets = {"country": SearchableSelect}
+        widgets = {"country": SearchableSelect(empty_label=_("Choisissez un pays"))}
 
     def __init__(self, *args, sector_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -171,7 +171,7 @@ class HostingOfferForm(forms.ModelForm):
         model = HostingOffer
         fields = services.OFFER_FIELDS
         widgets = {
-            "country": SearchableSelect,
+            "country": SearchableSelect(empty_label=_("Choisissez un pays")),
             "description": forms.Textarea(attrs={"rows": 2}),
         }
 

@@ -142,34 +142,55 @@ def test_an_interlocutor_adds_and_removes_countries_with_the_keyboard(journey, i
     expect(chips.get_by_role("button")).to_have_text(["Maroc"])
 
 
+def open_picker(page, combobox: str, typed: str, *, pick: bool = False) -> None:
+    """Open a picker by its label and type in it; `pick` chooses the first match, which a
+    multiple picker follows with its list still open."""
+    field = page.get_by_role("combobox", name=combobox).first
+    field.click()
+    page.keyboard.type(typed)
+    page.keyboard.press("ArrowDown")
+    if pick:
+        page.keyboard.press("Enter")
+    listbox = page.locator("#" + field.get_attribute("aria-controls"))
+    expect(listbox).to_be_visible()
+    expect(field).to_have_attribute("aria-expanded", "true")
+
+
 @pytest.mark.parametrize("width", list(SIZES))
-def test_the_open_picker_passes_axe_and_fits(journey, sme_user, interlocutor, width):
+def test_the_open_picker_passes_axe_and_fits(
+    journey, live_server, sme_user, interlocutor, staff_user, width
+):
+    """Each kind of page with pickers, one of them open: the application and company forms,
+    an interlocutor's profile, a corporation's presences (its coordinator), the staff queue's
+    filters."""
+    interlocutor.interlocutor.is_coordinator = True
+    interlocutor.interlocutor.save(update_fields=["is_coordinator"])
+    corporation = interlocutor.interlocutor.corporation
     page = journey.page
     page.context.add_init_script(path=str(AXE))
     page.set_viewport_size(SIZES[width])
+    visits = [
+        (sme_user, reverse("applications:create"), "Pays cible", "a", False),
+        (sme_user, reverse("applications:company_edit"), "Secteur", "ing", False),
+        (interlocutor, reverse("corporations:profile"), "Pays suivis", "ma", True),
+        (
+            interlocutor,
+            reverse("corporations:corporation_edit", args=[corporation.slug]),
+            "Secteurs (divisions NAF)",
+            "info",
+            True,
+        ),
+        (staff_user, reverse("applications:staff_queue"), "Secteur", "info", False),
+    ]
     problems = []
 
-    journey.log_in(sme_user)
-    page.goto(journey.url("applications:create"))
-    country = page.get_by_role("combobox", name="Pays cible")
-    country.click()
-    page.keyboard.type("a")
-    page.keyboard.press("ArrowDown")
-    expect(page.locator("#id_target_country-picker-listbox")).to_be_visible()
-    journey.shot(f"single-open-{width}")
-    problems += [f"application form: {problem}" for problem in measure(page)]
-    page.context.clear_cookies()  # the menu is folded on a phone: no "Se déconnecter" in view
-
-    journey.log_in(interlocutor)
-    page.goto(journey.url("corporations:profile"))
-    countries = page.get_by_role("combobox", name="Pays suivis")
-    countries.click()
-    page.keyboard.type("ma")
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press("Enter")  # a second chip, the list still open
-    expect(page.locator("#id_countries-picker-listbox")).to_be_visible()
-    journey.shot(f"multiple-open-{width}")
-    problems += [f"profile: {problem}" for problem in measure(page)]
+    for user, path, combobox, typed, pick in visits:
+        page.context.clear_cookies()
+        page.context.add_cookies([session_cookie(user, live_server.url)])
+        page.goto(live_server.url + path)
+        open_picker(page, combobox, typed, pick=pick)
+        journey.shot(f"{combobox}-{width}")
+        problems += [f"{path}: {problem}" for problem in measure(page)]
 
     assert problems == []
 
