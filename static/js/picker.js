@@ -190,9 +190,14 @@
     input.addEventListener("keydown", function (event) {
       self.onKey(event);
     });
+    // A click or a tap opens the list (a click in it later only moves the caret).
     input.addEventListener("click", function () {
       if (self.isOpen()) {
-        self.close();
+        return;
+      }
+      if (self.typed && input.value) {
+        self.filter(input.value);
+        self.open();
       } else {
         self.openAll();
       }
