@@ -183,6 +183,9 @@ def test_the_open_picker_passes_axe_and_fits(
         (staff_user, reverse("applications:staff_queue"), "Secteur", "info", False),
     ]
     problems = []
+    # A Content-Security-Policy violation is logged as a console error.
+    page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
 
     for user, path, combobox, typed, pick in visits:
         page.context.clear_cookies()
