@@ -222,6 +222,7 @@ def test_searchable_selects_keep_the_python_rendering(kind):
 
 @pytest.mark.django_db
 def test_every_long_list_is_a_searchable_select():
+    from accounts.forms import InvitationForm
     from applications.forms import ApplicationForm, CompanyForm, StaffQueueFilterForm
     from corporations.forms import HostingOfferForm, PresenceForm, ProfileForm
     from reports.forms import FiguresFilterForm
@@ -242,6 +243,7 @@ def test_every_long_list_is_a_searchable_select():
         kind(figures, "sponsor_body"),
         kind(PresenceForm(), "country"),
         kind(HostingOfferForm(), "country"),
+        kind(InvitationForm(), "sponsor_body"),
     ]
     multiple = [
         kind(ProfileForm(), "countries"),

@@ -158,11 +158,11 @@ def open_picker(page, combobox: str, typed: str, *, pick: bool = False) -> None:
 
 @pytest.mark.parametrize("width", list(SIZES))
 def test_the_open_picker_passes_axe_and_fits(
-    journey, live_server, sme_user, interlocutor, staff_user, width
+    journey, live_server, sme_user, interlocutor, staff_user, sponsor_body, width
 ):
     """Each kind of page with pickers, one of them open: the application and company forms,
     an interlocutor's profile, a corporation's presences (its coordinator), the staff queue's
-    filters."""
+    filters, an invitation."""
     interlocutor.interlocutor.is_coordinator = True
     interlocutor.interlocutor.save(update_fields=["is_coordinator"])
     corporation = interlocutor.interlocutor.corporation
@@ -181,6 +181,7 @@ def test_the_open_picker_passes_axe_and_fits(
             True,
         ),
         (staff_user, reverse("applications:staff_queue"), "Secteur", "info", False),
+        (staff_user, reverse("accounts:invitation_create"), "Organisme parrain", "", False),
     ]
     problems = []
     # A Content-Security-Policy violation is logged as a console error.
