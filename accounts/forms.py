@@ -8,6 +8,7 @@ from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from applications.widgets import SearchableSelect
 from corporations.models import MemberCorporation
 from outbox import services as outbox
 from sponsors.models import SponsorBody
@@ -183,6 +184,8 @@ class InvitationForm(forms.ModelForm):
     class Meta:
         model = Invitation
         fields = ["role", "sponsor_body", "corporation", "first_name", "last_name", "email"]
+        # Some 150 sponsor bodies: searchable.
+        widgets = {"sponsor_body": SearchableSelect(empty_label=_("Aucun organisme parrain"))}
         help_texts = {
             "sponsor_body": _("Obligatoire pour un conseiller d'un organisme parrain."),
             "corporation": _("Obligatoire pour un correspondant d'un grand groupe."),

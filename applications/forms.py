@@ -24,7 +24,7 @@ from .geography import DEPARTMENT_REGION, REGION_NAMES
 from .models import Application, Company, Sector
 from .selectors import interlocutor_choices, proposable_interlocutors, staff_choices, team_members
 from .validators import normalize_siren, validate_siren
-from .widgets import Select
+from .widgets import SearchableSelect, Select
 
 
 class DateInput(forms.DateInput):
@@ -138,11 +138,11 @@ class CompanyForm(forms.ModelForm):
         # Each select's empty choice says what to do, not "---------".
         widgets = {
             "website": forms.URLInput(attrs={"placeholder": "https://"}),
-            "sector": Select(empty_label=_("Choisissez un secteur")),
+            "sector": SearchableSelect(empty_label=_("Choisissez un secteur")),
             "headcount": Select(empty_label=_("Choisissez un effectif")),
             "turnover": Select(empty_label=_("Choisissez une tranche de chiffre d'affaires")),
             "region": Select(empty_label=_("Choisissez une région")),
-            "department": Select(empty_label=_("Choisissez un département")),
+            "department": SearchableSelect(empty_label=_("Choisissez un département")),
             "export_experience": Select(empty_label=_("Choisissez votre expérience à l'export")),
         }
 
@@ -195,7 +195,7 @@ class ApplicationForm(forms.ModelForm):
             "hosting_budget",
         ]
         widgets = {
-            "target_country": Select(empty_label=_("Choisissez un pays")),
+            "target_country": SearchableSelect(empty_label=_("Choisissez un pays")),
             "maturity": Select(empty_label=_("Choisissez où en est votre projet")),
             "hosting_start_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 6}),
@@ -562,20 +562,20 @@ class StaffQueueFilterForm(forms.Form):
         ],
         widget=Select,
     )
-    country = forms.ChoiceField(label=_("Pays cible"), required=False, widget=Select)
+    country = forms.ChoiceField(label=_("Pays cible"), required=False, widget=SearchableSelect)
     sector = forms.ModelChoiceField(
         label=_("Secteur"),
         required=False,
         queryset=Sector.objects.all(),
         empty_label=_("Tous"),
-        widget=Select,
+        widget=SearchableSelect,
     )
     sponsor_body = forms.ModelChoiceField(
         label=_("Parrain"),
         required=False,
         queryset=SponsorBody.objects.all(),
         empty_label=_("Tous"),
-        widget=Select,
+        widget=SearchableSelect,
     )
     mine = forms.BooleanField(label=_("Seulement les miens"), required=False)
     sort = forms.ChoiceField(

@@ -20,6 +20,7 @@ from django.template.base import render_value_in_context
 from django.template.context import Context
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeData, mark_safe
+from django.utils.translation import gettext, ngettext
 
 _SELECT_TEMPLATE = "django/forms/widgets/select.html"
 _OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
@@ -202,3 +203,54 @@ def crispy_field(field) -> str:
         errors,
         help_text,
     )
+
+
+class _Searchable:
+    """A select that `static/js/picker.js` turns into a searchable combobox (ARIA 1.2): the
+    select stays in the form, hidden once the script has run, and is what the form sends, so
+    the page works without the script and the server's validation is the same. The script has
+    no gettext: its words come in `data-picker-*` attributes, in the page's language. The
+    script and its stylesheet are loaded by base.html on every page (a few kilobytes, cached):
+    the templates do not render `form.media`."""
+
+    picker = "single"
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs.update(picker_attrs(self.picker))
+        return attrs
+
+
+def picker_attrs(kind: str) -> dict[str, str]:
+    """The `data-picker-*` attributes of a searchable select, in the active language."""
+
+    results = "%(count)s résultat", "%(count)s résultats"
+    return {
+        "data-picker": kind,
+        "data-picker-no-results": gettext("Aucun résultat"),
+        # Both forms: the script picks one with the page language's plural rules.
+        "data-picker-results-one": ngettext(*results, 1),
+        "data-picker-results-other": ngettext(*results, 2),
+        **(
+            {
+                "data-picker-search": gettext("Tapez pour chercher"),
+                "data-picker-chosen": gettext("Vos choix : %(label)s"),
+                "data-picker-remove": gettext("Retirer %(item)s"),
+                "data-picker-added": gettext("Ajouté : %(item)s"),
+                "data-picker-removed": gettext("Retiré : %(item)s"),
+            }
+            if kind == "multiple"
+            else {}
+        ),
+    }
+
+
+class SearchableSelect(_Searchable, Select):
+    """A long single-choice list (a country, a sector): a combobox that filters as one types."""
+
+
+class SearchableSelectMultiple(_Searchable, SelectMultiple):
+    """A long multiple-choice list: the same combobox, the chosen items shown as removable
+    chips, rather than a select asking for Ctrl+click."""
+
+    picker = "multiple"

@@ -6,11 +6,14 @@ from django import forms
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from applications.forms import DateInput
 from applications.models import Sector
+from applications.widgets import SearchableSelect, SearchableSelectMultiple
 
 from . import services
 from .models import Absence, HostingOffer, Interlocutor, MemberCorporation, Presence
@@ -29,16 +32,25 @@ class SectorsField(forms.ModelMultipleChoiceField):
     def __init__(self, **kwargs):
         kwargs.setdefault("queryset", Sector.objects.filter(section__isnull=False))
         kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", forms.SelectMultiple(attrs={"size": 6}))
+        kwargs.setdefault("widget", SearchableSelectMultiple(attrs={"size": 6}))
         super().__init__(**kwargs)
 
 
-def _selected(items, help_text) -> str:
-    """A multiple select shows a few lines: say what is chosen now."""
-    names = [str(getattr(item, "name", item)) for item in items or ()]
-    if not names:
-        return help_text
-    return _("Actuellement : %(names)s. %(help)s") % {"names": " ; ".join(names), "help": help_text}
+def _selected(items, help_text="") -> str:
+    """The help of a multiple select: its own, then what is chosen now and how to choose
+    several, which only a page without the picker script needs (a plain select shows a few
+    lines and wants Ctrl+click; the picker shows the choices as chips), in a `picker-nojs`
+    span that the script removes. Help texts are written as HTML (crispy marks them safe)."""
+    names = [conditional_escape(str(getattr(item, "name", item))) for item in items or ()]
+    hint = conditional_escape(MULTIPLE_HELP)
+    if names:
+        # Each part escaped here, the whole then marked safe (format_html would escape twice).
+        hint = mark_safe(  # noqa: S308  # nosec B308, B703
+            conditional_escape(_("Actuellement : %(names)s. %(help)s"))
+            % {"names": " ; ".join(names), "help": hint}
+        )
+    own = format_html("{} ", help_text) if help_text else ""
+    return format_html('{}<span class="picker-nojs">{}</span>', own, hint)
 
 
 def _table_helper() -> FormHelper:
@@ -66,18 +78,16 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["countries"].widget = forms.SelectMultiple(
+        self.fields["countries"].widget = SearchableSelectMultiple(
             attrs={"size": 8}, choices=self.fields["countries"].choices
         )
         self.fields["countries"].help_text = _selected(
-            self.instance.countries,
-            f"{self.fields['countries'].help_text} {MULTIPLE_HELP}",
+            self.instance.countries, self.fields["countries"].help_text
         )
         sectors = self.fields["sectors"]
-        sectors.help_text = _selected(
-            self.instance.sectors.all() if self.instance.pk else (),
-            _("Divisions NAF. %(help)s") % {"help": MULTIPLE_HELP},
-        )
+        sectors.help_text = _("Divisions NAF. %(help)s") % {
+            "help": _selected(self.instance.sectors.all() if self.instance.pk else ())
+        }
         if self.instance.pk:
             # Keep a NAF section chosen earlier (by an administrator) selectable.
             sectors.queryset = Sector.objects.filter(
@@ -136,6 +146,7 @@ class PresenceForm(forms.ModelForm):
     class Meta:
         model = Presence
         fields = ["country", "city", "since", "sectors"]
+        widgets = {"country": SearchableSelect(empty_label=_("Choisissez un pays"))}
 
     def __init__(self, *args, sector_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -144,7 +155,7 @@ class PresenceForm(forms.ModelForm):
         if sector_choices is not None:
             sectors.choices = sector_choices
         # The list shows a few lines: say what is chosen (prefetched, no query).
-        sectors.help_text = _selected(self.initial.get("sectors"), MULTIPLE_HELP)
+        sectors.help_text = _selected(self.initial.get("sectors"))
 
     def clean_since(self):
         since = self.cleaned_data["since"]
@@ -159,7 +170,10 @@ class HostingOfferForm(forms.ModelForm):
     class Meta:
         model = HostingOffer
         fields = services.OFFER_FIELDS
-        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "country": SearchableSelect(empty_label=_("Choisissez un pays")),
+            "description": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

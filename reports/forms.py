@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from applications.models import Sector
-from applications.widgets import Select
+from applications.widgets import SearchableSelect, Select
 from sponsors.models import SponsorBody
 
 from .figures import Period
@@ -66,7 +66,7 @@ class FiguresFilterForm(PeriodForm):
     """The programme's dashboard: a period, a target country, a sector, a sponsor body (the
     last for staff only: an advisor's figures are always their own body's)."""
 
-    country = forms.ChoiceField(label=_("Pays cible"), required=False, widget=Select)
+    country = forms.ChoiceField(label=_("Pays cible"), required=False, widget=SearchableSelect)
     sector = forms.ModelChoiceField(
         label=_("Secteur"),
         required=False,
@@ -77,7 +77,7 @@ class FiguresFilterForm(PeriodForm):
     sponsor_body = forms.ModelChoiceField(
         label=_("Organisme parrain"),
         required=False,
-        widget=Select,
+        widget=SearchableSelect,
         queryset=SponsorBody.objects.all(),
         empty_label=_("Tous"),
     )

@@ -167,3 +167,110 @@ def test_select_empty_label_survives_the_form_s_copy_of_the_widget():
     assert '<option value="" selected>Choisissez un pays</option>' in str(Form()["country"])
     chosen = str(Form({"country": "vn"})["country"])
     assert '<option value="vn" selected>Viêt Nam</option>' in chosen
+
+
+# --- The searchable picker's selects (static/js/picker.js) ---------------------------------
+
+
+def test_searchable_select_writes_the_select_with_the_picker_s_words_in_french():
+    widget = widgets.SearchableSelect(
+        attrs={"class": "form-select"}, choices=[("", "Choisissez un pays"), ("VN", "Viêt Nam")]
+    )
+
+    with override("fr"):
+        rendered = widget.render("target_country", "VN", {"id": "id_target_country"})
+
+    assert rendered == (
+        '<select name="target_country" class="form-select" id="id_target_country"'
+        ' data-picker="single" data-picker-no-results="Aucun résultat"'
+        ' data-picker-results-one="%(count)s résultat"'
+        ' data-picker-results-other="%(count)s résultats">'
+        '\n  <option value="">Choisissez un pays</option>\n'
+        '\n  <option value="VN" selected>Viêt Nam</option>\n'
+        "\n</select>"
+    )
+
+
+def test_searchable_select_multiple_writes_the_chips_words_in_english():
+    widget = widgets.SearchableSelectMultiple(
+        attrs={"size": 8}, choices=[("FR", "France"), ("VN", "Vietnam")]
+    )
+
+    with override("en"):
+        rendered = widget.render("countries", ["VN"], {"id": "id_countries"})
+
+    assert rendered == (
+        '<select name="countries" size="8" id="id_countries" data-picker="multiple"'
+        ' data-picker-no-results="No results"'
+        ' data-picker-results-one="%(count)s result"'
+        ' data-picker-results-other="%(count)s results"'
+        ' data-picker-search="Type to search"'
+        ' data-picker-chosen="Your choices: %(label)s"'
+        ' data-picker-remove="Remove %(item)s"'
+        ' data-picker-added="Added: %(item)s"'
+        ' data-picker-removed="Removed: %(item)s" multiple>'
+        '\n  <option value="FR">France</option>\n'
+        '\n  <option value="VN" selected>Vietnam</option>\n'
+        "\n</select>"
+    )
+
+
+@pytest.mark.parametrize("kind", [widgets.SearchableSelect, widgets.SearchableSelectMultiple])
+def test_searchable_selects_keep_the_python_rendering(kind):
+    assert kind()._renders_in_python() is True
+
+
+@pytest.mark.django_db
+def test_every_long_list_is_a_searchable_select():
+    from accounts.forms import InvitationForm
+    from applications.forms import ApplicationForm, CompanyForm, StaffQueueFilterForm
+    from corporations.forms import HostingOfferForm, PresenceForm, ProfileForm
+    from reports.forms import FiguresFilterForm
+
+    def kind(form, name):
+        return type(form.fields[name].widget)
+
+    staff_filters = StaffQueueFilterForm()
+    figures = FiguresFilterForm(with_sponsor_body=True)
+    single = [
+        kind(ApplicationForm(), "target_country"),
+        kind(CompanyForm(), "sector"),
+        kind(CompanyForm(), "department"),
+        kind(staff_filters, "country"),
+        kind(staff_filters, "sector"),
+        kind(staff_filters, "sponsor_body"),
+        kind(figures, "country"),
+        kind(figures, "sponsor_body"),
+        kind(PresenceForm(), "country"),
+        kind(HostingOfferForm(), "country"),
+        kind(InvitationForm(), "sponsor_body"),
+    ]
+    multiple = [
+        kind(ProfileForm(), "countries"),
+        kind(ProfileForm(), "sectors"),
+        kind(PresenceForm(), "sectors"),
+    ]
+
+    assert set(single) == {widgets.SearchableSelect}
+    assert set(multiple) == {widgets.SearchableSelectMultiple}
+
+
+@pytest.mark.django_db
+def test_the_ctrl_click_hint_is_only_for_a_page_without_the_picker(interlocutor):
+    from corporations.forms import ProfileForm
+
+    with override("fr"):
+        form = ProfileForm(instance=interlocutor.interlocutor)
+        countries = str(form.fields["countries"].help_text)
+        sectors = str(form.fields["sectors"].help_text)
+
+    assert countries == (
+        "Laissez vide si vous suivez tous les pays où votre groupe est présent. "
+        '<span class="picker-nojs">Actuellement : Viêt Nam. '
+        "Ctrl (ou Cmd sur Mac) + clic pour en choisir plusieurs.</span>"
+    )
+    assert sectors == (
+        'Divisions NAF. <span class="picker-nojs">Actuellement : 71 – '
+        "Activités d&#x27;architecture et d&#x27;ingénierie ; activités de contrôle et analyses "
+        "techniques. Ctrl (ou Cmd sur Mac) + clic pour en choisir plusieurs.</span>"
+    )

@@ -61,7 +61,8 @@ def test_journey_reading_the_programme_figures(
 
     # (b) Filtered by country: only Morocco's application is left.
     filters = page.get_by_test_id("figure-filters")
-    filters.get_by_label("Pays cible").select_option("MA")
+    filters.get_by_role("combobox", name="Pays cible").fill("maroc")  # the searchable picker
+    filters.get_by_role("option", name="Maroc").click()
     filters.get_by_role("button", name="Afficher").click()
     expect(page).to_have_url(re.compile(r"country=MA"))
     expect(funnel.locator("tr[data-stage=submitted] td").first).to_have_text("1")
@@ -75,7 +76,8 @@ def test_journey_reading_the_programme_figures(
     filters.get_by_role("button", name="Afficher").click()
     expect(page.locator("main")).to_contain_text("La fin de la période doit suivre son début.")
     expect(filters.get_by_label("Du")).to_have_value("2026-06-01")
-    expect(filters.get_by_label("Pays cible")).to_have_value("MA")
+    expect(filters.get_by_label("Pays cible")).to_have_value("Maroc")  # the picker's combobox
+    expect(filters.locator("#id_country")).to_have_value("MA")
     journey.log_out()
 
     # (d) The sponsor's advisor: their body's figures, no sponsor filter.

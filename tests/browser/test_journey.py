@@ -61,7 +61,8 @@ def test_journey_asconit_accompanied_by_alstom_in_hanoi(
 
     page.locator("main").get_by_role("link", name="Nouvelle demande").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Nouvelle demande de portage")
-    page.get_by_label("Pays cible").select_option(value="VN")
+    page.get_by_role("combobox", name="Pays cible").fill("viet")  # the searchable picker
+    page.get_by_role("option", name="Viêt Nam").click()
     expect(page.locator("#id_target_country option:checked")).to_have_text("Viêt Nam")
     page.get_by_label("Ville (facultatif)").fill("Hanoi")
     page.get_by_label("Conseil et définition de stratégie").check()

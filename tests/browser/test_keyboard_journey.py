@@ -80,12 +80,21 @@ def type_into(page, name: str, text: str) -> None:
     page.keyboard.type(text)
 
 
-def choose(page, name: str, typed: str, expected: str) -> None:
-    """Choose in a list by typing the start of an option on the focused control (Chromium
-    selects the first option that starts so in a closed <select>). The one place that knows
-    how a list is chosen from: a searchable picker would change only this."""
-    select = tab_to(page, page.get_by_label(label(name)))
+def choose(page, name: str, typed: str, expected) -> None:
+    """Choose in a list by typing, the one place that knows how a list is chosen from: on a
+    closed <select>, Chromium selects the first option that starts with what was typed; on
+    the searchable picker of the long lists (static/js/picker.js, a combobox in front of the
+    hidden <select>), typing filters its list, ArrowDown goes to the first match and Enter
+    picks it."""
+    control = tab_to(page, page.get_by_label(label(name)))
     page.keyboard.type(typed)
+    if control.get_attribute("role") == "combobox":
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+        listbox = control.get_attribute("aria-controls")
+        select = page.locator(f"#{listbox.removesuffix('-picker-listbox')}")
+    else:
+        select = control
     expect(select.locator("option:checked")).to_have_text(expected)
 
 

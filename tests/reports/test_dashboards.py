@@ -8,9 +8,11 @@ import pytest
 import time_machine
 from django import forms
 from django.urls import reverse
+from django.utils.html import escape
 
 from applications import services
 from applications.enums import Action
+from applications.widgets import picker_attrs
 from corporations.models import Interlocutor
 from pacte import generations
 from reports import caching
@@ -297,9 +299,16 @@ def test_the_filters_selects_are_written_as_django_writes_them(data):
     attrs = {"class": "form-select", "aria-describedby": "help", "required": False}
 
     for name in ("country", "sector", "sponsor_body"):
+        widget = form.fields[name].widget
         ours = form[name].as_widget(attrs=dict(attrs))
-        form.fields[name].widget.__class__ = forms.Select
-        djangos = form[name].as_widget(attrs=dict(attrs))
+        # The searchable picker's attributes come last in the opening tag.
+        picker = getattr(widget, "picker", None)
+        extra = "".join(
+            f' {key}="{escape(value)}"'
+            for key, value in (picker_attrs(picker) if picker else {}).items()
+        )
+        widget.__class__ = forms.Select
+        djangos = form[name].as_widget(attrs=dict(attrs)).replace(">", f"{extra}>", 1)
 
         assert ours == djangos
     assert "CCI &lt;Nord&gt; &amp; &#x27;Pas-de-Calais&#x27;</option>" in ours
