@@ -241,9 +241,12 @@ def test_a_select_in_error_is_invalid_and_described_by_its_message(client, sme_u
 
     content = response.content.decode()
     assert tag(content, r'select name="target_country"') == (
-        '<select name="target_country" class="select form-select is-invalid" required '
-        'aria-invalid="true" aria-describedby="id_target_country_error" id="id_target_country">'
-    )
+        '<select name="target_country" class="searchableselect form-select is-invalid" required '
+        'aria-invalid="true" aria-describedby="id_target_country_error" id="id_target_country" '
+        'data-picker="single" data-picker-no-results="Aucun résultat" '
+        'data-picker-results-one="%(count)s résultat" '
+        'data-picker-results-other="%(count)s résultats">'
+    )  # the searchable picker (static/js/picker.js) carries the same attributes over
     [message] = re.findall(r'<div id="id_target_country_error"[^>]*>(.*?)</div>', content, re.S)
     assert re.sub(r"<[^>]+>|\s+", " ", message).split() == (
         "Choisissez le pays cible de votre projet.".split()

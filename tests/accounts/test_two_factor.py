@@ -467,6 +467,7 @@ def test_set_up_page_shows_a_qr_code_without_style_or_script(plain, new_staff):
     assert " style=" not in content
     assert re.findall(r"<script[^>]*>", content) == [
         '<script src="/static/vendor/bootstrap/js/bootstrap.bundle.min.js">',
+        '<script src="/static/js/picker.js">',  # the searchable lists (every page)
         '<script src="/static/js/forms.js">',  # the error summary's focus (every page)
     ]
     assert device.config_url.startswith(
