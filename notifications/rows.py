@@ -26,7 +26,7 @@ def _item(notification: Notification, unread_label: str, mark_read: str) -> Safe
     excerpt = ""
     if notification.excerpt:
         excerpt = (
-            '<div class="small pre-line text-truncate-3">'
+            '<div class="small pre-line text-truncate-3" data-user-content>'
             f"{html.escape(notification.excerpt_preview)}</div>"
         )
     button = ""
@@ -36,7 +36,8 @@ def _item(notification: Notification, unread_label: str, mark_read: str) -> Safe
             'class="btn btn-sm btn-outline-secondary text-nowrap" data-testid="mark-read">'
             f"{mark_read}</button>\n    "
         )
-    # Every value is escaped, as the template would.
+    # Every value is escaped, as the template would. The title and the excerpt are marked as
+    # content (`data-user-content`): written once, in the person's language of that day.
     return mark_safe(  # noqa: S308  # nosec B308, B703
         '\n  <li class="list-group-item d-flex justify-content-between align-items-start gap-3'
         f'{" list-group-item-primary" if unread else ""}" data-testid="notification">'
@@ -44,7 +45,7 @@ def _item(notification: Notification, unread_label: str, mark_read: str) -> Safe
         f"{html.escape(created)} · {html.escape(str(notification.get_kind_display()))}"
         f"{f' · <strong>{unread_label}</strong>' if unread else ''}</div>"
         f'\n      <button type="submit" formaction="{open_url}" class="btn btn-link p-0 text-start'
-        f'{" fw-semibold" if unread else ""}" data-testid="open-notification">'
+        f'{" fw-semibold" if unread else ""}" data-testid="open-notification" data-user-content>'
         f"{html.escape(notification.title)}</button>"
         f"\n      {excerpt}\n    </div>\n    {button}\n  </li>\n  "
     )

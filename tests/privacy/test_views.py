@@ -13,7 +13,7 @@ def test_the_retention_page_is_public(client):
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert '<h1 class="h3">Vos données et leur durée de conservation</h1>' in page
+    assert '<h1 class="h3" id="retention-title">Vos données et leur durée de conservation</h1>' in page
     assert f'href="{reverse("accounts:login")}?next={reverse("privacy:overview")}"' in page
 
 
