@@ -23,9 +23,14 @@ from django.urls import reverse
 
 from applications.enums import State
 from tests.browser.pages import (
+    ALLOWED,
+    ALLOWED_WHERE,
     ARTIFACTS,
+    AXE_TAGS,
     LANGUAGES,
+    MEASURE,
     SIZES,
+    WORDS,
     Checker,
     chromium,  # noqa: F401 (a fixture)
     new_context,
@@ -144,3 +149,37 @@ def test_every_page_of_every_role_fits_reads_right_and_passes_axe(
         checker.failures
     )
     assert checker.checked == pages * len(SIZES) * len(LANGUAGES) + menus
+
+
+def test_the_language_check_finds_the_other_language_outside_user_content(
+    chromium,  # noqa: F811
+    live_server,
+):
+    """The check the sweep relies on: on a French page, English words are found and named,
+    but not in user content, a passage marked as English, a form's text or an allowed name."""
+    context = new_context(chromium, live_server.url)
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + reverse("privacy:retention"))
+        page.evaluate(
+            """() => document.querySelector("main").insertAdjacentHTML("beforeend", `
+              <p>Téléchargez the file</p>
+              <button aria-label="Close this"></button>
+              <p data-user-content>Written by the SME, with its words</p>
+              <p lang="en">English, in a passage marked as such</p>
+              <textarea>What you typed</textarea>
+              <p>Pacte PME international, sous licence CC BY 4.0</p>
+              <p class="visually-hidden">Read out to you</p>
+              <p hidden>Not shown to anyone</p>`)"""
+        )
+        other = "en"
+        measured = page.evaluate(MEASURE, [AXE_TAGS, WORDS[other], ALLOWED, ALLOWED_WHERE])
+    finally:
+        context.close()
+
+    assert measured["language"] == "fr"
+    assert measured["wrongLanguage"] == [
+        '"Téléchargez the file" (the)',
+        '"Read out to you" (to, you)',
+        '"Close this" (this)',
+    ]
