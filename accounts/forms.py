@@ -193,11 +193,14 @@ class InvitationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", "---------")] + [
+        # Each list's first choice says what it is for, rather than Django's "---------".
+        self.fields["role"].choices = [("", _("Choisissez un rôle"))] + [
             (role.value, role.label) for role in Role if role != Role.COMPANY
         ]
         self.fields["sponsor_body"].queryset = SponsorBody.objects.filter(is_active=True)
+        self.fields["sponsor_body"].empty_label = _("Aucun (sauf pour un conseiller)")
         self.fields["corporation"].queryset = MemberCorporation.objects.filter(is_active=True)
+        self.fields["corporation"].empty_label = _("Aucun (sauf pour un correspondant)")
 
     def clean_email(self):
         email = self.cleaned_data["email"].lower()

@@ -92,7 +92,7 @@ def _item(notification: Notification, moment, unread_label: str, mark_read: str)
     excerpt = ""
     if notification.excerpt:
         excerpt = (
-            '<div class="small pre-line text-truncate-3 text-break">'
+            '<div class="small pre-line text-truncate-3 text-break" data-user-content>'
             f"{html.escape(notification.excerpt_preview)}</div>"
         )
     badge = button = ""
@@ -103,7 +103,9 @@ def _item(notification: Notification, moment, unread_label: str, mark_read: str)
             'class="btn btn-sm btn-outline-secondary text-nowrap align-self-start" '
             f'data-testid="mark-read">{mark_read}</button>'
         )
-    # Unread: a badge that says so (not the colour alone), a thicker border and the tint.
+    # Unread: a badge that says so (not the colour alone), a thicker border and the tint. The
+    # title and the excerpt are marked as content (`data-user-content`): written once, in the
+    # person's language of that day.
     return mark_safe(  # noqa: S308  # nosec B308, B703  (every value is escaped)
         '\n  <li class="list-group-item d-flex flex-column flex-sm-row justify-content-between '
         "align-items-sm-start gap-2"
@@ -114,6 +116,7 @@ def _item(notification: Notification, moment, unread_label: str, mark_read: str)
         f"{badge}</div>"
         f'\n      <button type="submit" formaction="{open_url}" class="btn btn-link p-0 '
         f'text-start text-break{" fw-semibold" if unread else ""}" '
-        f'data-testid="open-notification">{html.escape(notification.title)}</button>'
+        f'data-testid="open-notification" data-user-content>{html.escape(notification.title)}'
+        "</button>"
         f"\n      {excerpt}\n    </div>{button}\n  </li>"
     )

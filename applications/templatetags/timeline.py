@@ -68,7 +68,7 @@ def _entry(entry, words: dict) -> str:
         moved = f" → {escape(entry.state_label)}" if item.from_state != item.to_state else ""
         parts.append(f"<div><strong>{escape(entry.label)}</strong>{moved}</div>")
         if item.note:
-            parts.append(f'<div class="pre-line">{escape(item.note)}</div>')
+            parts.append(f'<div class="pre-line" data-user-content>{escape(item.note)}</div>')
     elif kind == "message":
         parts.append(_message(item, entry.attachments, words))
     elif kind == "document":
@@ -176,7 +176,7 @@ def _message(message, attachments: list, words: dict) -> str:
             f'<span class="badge text-bg-warning mb-1" data-testid="internal-note">'
             f"{words['internal']}</span>"
         )
-    parts.append(f'<div class="pre-line">{escape(message.body)}</div>')
+    parts.append(f'<div class="pre-line" data-user-content>{escape(message.body)}</div>')
     if attachments:
         parts.append('<ul class="list-inline small mb-0 mt-1" data-testid="attachments">')
         for document in attachments:

@@ -26,7 +26,7 @@ def test_the_retention_page_states_the_default_durations(client):
         "puis 1095 jours (environ 3 ans) après sa clôture",
         "Une session se ferme après 120 minutes sans activité, et au plus tard 12 heures",
         "après 5 échecs de suite, la connexion est bloquée 15 minutes",
-        "<td>180 jours.</td>",
+        '<td data-label="Combien de temps">180 jours.</td>',
         "365 jours, lues ou non",
         "La trace de chaque envoi (sa nature, la demande ou la personne concernée, sa date) est "
         "gardée 90 jours.",
@@ -53,7 +53,7 @@ def test_the_retention_page_reads_the_settings(client, settings):
         "depuis 90 jours (environ 3 mois)",
         "pas modifié 15 jours après ce rappel",
         "puis 730 jours (environ 2 ans) après sa clôture",
-        "<td>30 jours.</td>",
+        '<td data-label="Combien de temps">30 jours.</td>',
         "60 jours, lues ou non",
         "gardée 7 jours.",
         "3 jours après la demande d'export",
