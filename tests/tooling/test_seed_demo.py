@@ -25,7 +25,8 @@ from corporations.models import HostingOffer, Interlocutor, Match
 from corporations.selectors import ranking_for
 from notifications.models import Notification
 from reports.models import Goal
-from tooling.management.commands.seed_demo import DEMO_PASSWORD, DEMO_TOTP_KEY, HISTORY
+from tooling.demo.history import HISTORY
+from tooling.demo.people import DEMO_PASSWORD, DEMO_TOTP_KEY
 
 pytestmark = pytest.mark.django_db
 
