@@ -63,15 +63,16 @@ lint: $(VENV)/.installed
 # its reason), pip-audit over the pinned requirements (exceptions in
 # .ci/pip-audit-exceptions.txt).
 security: $(VENV)/.installed
-	$(VENV)/bin/bandit -q -r accounts applications corporations notifications outbox sponsors pacte privacy reports -x '*/migrations/*'
+	$(VENV)/bin/bandit -q -r accounts applications corporations notifications outbox sponsors pacte privacy reports tooling -x '*/migrations/*'
 	$(PY) .ci/audit_dependencies.py
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-# The page benchmark needs PostgreSQL (gunicorn's processes read its data), Redis and wrk:
-# it makes its throwaway database on BENCH_DATABASE_URL's server.
+# The benchmarks are the `tooling` app's commands (tooling/management/commands/bench*.py), as
+# is `seed_demo` (`make run`). The page benchmark needs PostgreSQL (gunicorn's processes read
+# its data), Redis and wrk: it makes its throwaway database on BENCH_DATABASE_URL's server.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pacte_bench
 
 bench: $(VENV)/.installed

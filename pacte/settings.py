@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "notifications",
     "privacy",
     "reports",
+    "tooling",
 ]
 
 MIDDLEWARE = [

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.test.utils import setup_databases, teardown_databases
 
-from pacte import bench_bare
+from tooling import bench_bare
 
 
 @contextmanager
@@ -49,7 +49,7 @@ def analyze(*, vacuum: bool) -> None:
 
 
 def bare_render_ms(renders: int = 200) -> float:
-    """One render of the bare view's 25-row table template (`pacte.bench_bare`) in this
+    """One render of the bare view's 25-row table template (`tooling.bench_bare`) in this
     process, in milliseconds: the median of `renders`, after one untimed."""
     bench_bare.render_in_process()
     timings = []

@@ -1,11 +1,11 @@
 """The bare view the page benchmark (`manage.py bench_pages`) measures the portal's pages
 against: one Django view rendering a 25-row table template, nothing else (no database, no
 middleware, no session). It is a WSGI application of its own, served by a gunicorn of its own
-beside the portal's (`gunicorn pacte.bench_bare:application`), never one of the portal's URLs.
+beside the portal's (`gunicorn tooling.bench_bare:application`), never one of the portal's URLs.
 
 Comparing a page with it, in the same run on the same machine, gives a figure that travels:
 `page_ratio_<name>` is the page's requests per second over the bare view's, and
-`<name>_x_bare` (`pacte.bench.with_bare_ratios`) a timed figure over one render of the same
+`<name>_x_bare` (`tooling.bench.with_bare_ratios`) a timed figure over one render of the same
 template in-process.
 """
 
@@ -55,7 +55,7 @@ def context() -> dict:
 
 def render_in_process() -> str:
     """The template rendered by a standalone engine, as the bare view renders it: what
-    `pacte.bench.bare_render_ms` times in the benchmark's own process."""
+    `tooling.bench.bare_render_ms` times in the benchmark's own process."""
     return _engine().get_template(TEMPLATE_NAME).render(Context(context()))
 
 

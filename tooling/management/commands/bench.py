@@ -47,9 +47,9 @@ from corporations.models import (
 )
 from corporations.selectors import load_candidates, need_of, ranking_for
 from corporations.services import recount_records
-from pacte.bench import analyze, bare_render_ms, rolled_back, throwaway_database, with_bare_ratios
 from sponsors.enums import SponsorKind
 from sponsors.models import SponsorBody
+from tooling.bench import analyze, bare_render_ms, rolled_back, throwaway_database, with_bare_ratios
 
 BATCH = 2000
 SMALL_CORPORATIONS = 10

@@ -1,8 +1,8 @@
-"""What the benchmarks share (`pacte.bench`): the bare template they compare their timed
+"""What the benchmarks share (`tooling.bench`): the bare template they compare their timed
 figures with, and those ratios."""
 
-from pacte import bench_bare
-from pacte.bench import bare_render_ms, with_bare_ratios
+from tooling import bench_bare
+from tooling.bench import bare_render_ms, with_bare_ratios
 
 
 def test_bare_template_renders_25_escaped_rows():

@@ -15,12 +15,12 @@ from django.utils import timezone
 from applications import audit
 from applications.clock import clock_of
 from applications.enums import Action, State
-from applications.management.commands.bench_dashboard import Programme
 from applications.models import Application, ApplicationEvent
 from applications.workflow import TRANSITIONS
 from corporations.enums import MatchStatus
 from corporations.models import Interlocutor, Match
 from reports.models import Goal
+from tooling.management.commands.bench_dashboard import Programme
 
 pytestmark = pytest.mark.django_db
 

@@ -19,13 +19,14 @@ from accounts.models import User
 from accounts.roles import role_of
 from applications import selectors, services
 from applications.enums import Action, Maturity, State
-from applications.management.commands.seed_demo import DEMO_PASSWORD, DEMO_TOTP_KEY, HISTORY
 from applications.models import Application, Company, ReminderSettings
 from corporations.enums import MatchStatus
 from corporations.models import HostingOffer, Interlocutor, Match
 from corporations.selectors import ranking_for
 from notifications.models import Notification
 from reports.models import Goal
+from tooling.demo.history import HISTORY
+from tooling.demo.people import DEMO_PASSWORD, DEMO_TOTP_KEY
 
 pytestmark = pytest.mark.django_db
 

@@ -35,10 +35,10 @@ from applications.models import (
 from applications.reminders import is_business_day, sweep
 from corporations.enums import MatchStatus
 from corporations.models import Interlocutor, Match, MemberCorporation
-from pacte.bench import analyze, bare_render_ms, rolled_back, throwaway_database, with_bare_ratios
 from pacte.celery import app as celery_app
 from sponsors.enums import SponsorKind
 from sponsors.models import Advisor, SponsorBody
+from tooling.bench import analyze, bare_render_ms, rolled_back, throwaway_database, with_bare_ratios
 
 BATCH = 5000
 DAY = timedelta(days=1)

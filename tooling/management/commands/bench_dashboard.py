@@ -43,7 +43,14 @@ from applications.geography import DEPARTMENTS
 from applications.models import Application, ApplicationEvent, Company, Sector
 from applications.workflow import TRANSITIONS
 from corporations.enums import MatchStatus
-from corporations.management.commands.bench import (
+from corporations.models import HostingOffer, Interlocutor, Match, MemberCorporation
+from corporations.services import recount_records
+from reports.forms import FiguresFilterForm
+from reports.models import Goal
+from sponsors.enums import SponsorKind
+from sponsors.models import SponsorBody
+from tooling.bench import analyze, bare_render_ms, rolled_back, throwaway_database, with_bare_ratios
+from tooling.management.commands.bench import (
     CODES,
     FIRST_NAMES,
     LAST_NAMES,
@@ -51,13 +58,6 @@ from corporations.management.commands.bench import (
     percentile,
     unfrozen_after,
 )
-from corporations.models import HostingOffer, Interlocutor, Match, MemberCorporation
-from corporations.services import recount_records
-from pacte.bench import analyze, bare_render_ms, rolled_back, throwaway_database, with_bare_ratios
-from reports.forms import FiguresFilterForm
-from reports.models import Goal
-from sponsors.enums import SponsorKind
-from sponsors.models import SponsorBody
 
 BATCH = 5000
 DAY = timedelta(days=1)

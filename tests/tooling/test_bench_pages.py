@@ -14,8 +14,8 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from applications.management.commands.bench_pages import PAGES
-from pacte.bench_http import BenchError, Load, parse_wrk
+from tooling.bench_http import BenchError, Load, parse_wrk
+from tooling.management.commands.bench_pages import PAGES
 
 WRK_OUTPUT = """Running 1s test @ http://127.0.0.1:18765/
   2 threads and 16 connections

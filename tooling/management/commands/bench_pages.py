@@ -13,7 +13,7 @@ messages, 5 documents each.
 
 Then it collects the static files into a temporary folder and starts two gunicorns with
 `--workers 4` (`--workers`) and the production settings (`DJANGO_DEBUG=0`, a Redis cache of its
-own, `PACTE_BENCH_REDIS_DB`, emptied first): the portal, and the bare view (`pacte.bench_bare`,
+own, `PACTE_BENCH_REDIS_DB`, emptied first): the portal, and the bare view (`tooling.bench_bare`,
 a 25-row table template, never one of the portal's URLs). It logs each persona in through the
 login form (staff past the second factor), checks every page answers 200 for its persona, and
 loads each with `wrk -t2 -c16 -d10s --latency` (`--threads`, `--connections`, `--duration`,
@@ -21,7 +21,7 @@ loads each with `wrk -t2 -c16 -d10s --latency` (`--threads`, `--connections`, `-
 `page_ratio_<name>` (the page's requests per second over the mean of the bare view's just
 before and just after), `page_p50_ms_<name>`, `page_p99_ms_<name>`, `page_rss_mb_max` (the
 largest resident memory of a portal worker after the run), the in-process ratios of
-`pacte.bench.with_bare_ratios`, and `pages_min_ratio` last.
+`tooling.bench.with_bare_ratios`, and `pages_min_ratio` last.
 """
 
 import os
@@ -46,7 +46,6 @@ from accounts import two_factor
 from accounts.models import User
 from applications import audit
 from applications.enums import Action, DocumentKind, State
-from applications.management.commands.bench_dashboard import BATCH, Programme, Sizes
 from applications.models import (
     Application,
     ApplicationEvent,
@@ -55,13 +54,14 @@ from applications.models import (
     Message,
 )
 from corporations.enums import MatchStatus
-from corporations.management.commands.bench import CITIES, CODES
 from corporations.models import Interlocutor, MemberCorporation, Presence
 from notifications.enums import Kind
 from notifications.models import Notification
-from pacte import bench_http
-from pacte.bench import analyze, bare_render_ms, throwaway_database, with_bare_ratios
 from sponsors.models import Advisor
+from tooling import bench_http
+from tooling.bench import analyze, bare_render_ms, throwaway_database, with_bare_ratios
+from tooling.management.commands.bench import CITIES, CODES
+from tooling.management.commands.bench_dashboard import BATCH, Programme, Sizes
 
 # The personas' password, in a throwaway database (bandit B105, ruff S105).
 PASSWORD = "banc-d-essai-des-pages"  # noqa: S105  # nosec B105
@@ -420,7 +420,7 @@ class Run:
             "portal", "pacte.wsgi:application", bench_http.free_port(), self.tmp / "portal.log"
         )
         bare = bench_http.Server(
-            "bare", "pacte.bench_bare:application", bench_http.free_port(), self.tmp / "bare.log"
+            "bare", "tooling.bench_bare:application", bench_http.free_port(), self.tmp / "bare.log"
         )
         bare_env = {k: v for k, v in env.items() if k != "DJANGO_SETTINGS_MODULE"}
         try:
