@@ -27,7 +27,7 @@ from outbox import services as outbox
 from sponsors.enums import Decision
 from sponsors.models import Endorsement, SponsorBody
 
-from . import clock, documents
+from . import clock, documents, workflow
 from .enums import Action, DocumentKind, Outcome, State
 from .models import (
     Application,
@@ -122,15 +122,16 @@ def _record(
 def _move(
     application: Application,
     action: Action,
-    actor: User,
+    actor: User | None,
     *,
     note: str = "",
     fields: tuple[str, ...] = (),
     match: Match | None = None,
 ) -> ApplicationEvent:
-    """Apply the table's target state and save only what changed, then record the event."""
+    """Apply the table's target state and save only what changed, then record the event
+    (`actor` None: one of the portal's own moves)."""
     from_state = application.state
-    _sources, target = TRANSITIONS[action]
+    _sources, target = workflow.move(action)
     now = timezone.now()
     application.state = target
     application.state_changed_at = now
@@ -471,10 +472,12 @@ def decline_match(
 def expire_proposal(application_id: int, *, proposed_at) -> Application:
     """The portal's move when an interlocutor leaves a proposal unanswered past the deadline
     (the sweep calls it): the proposal expires and the application goes back to the
-    association, with an event saying so. Not in the transition table: nobody may make it."""
+    association, with an event saying so. One of the table's `PORTAL_MOVES`: nobody may make
+    it by hand, and it is recorded without an actor."""
     application = _lock(application_id)
+    sources, _target = workflow.move(Action.EXPIRE_MATCH)
     match = application.matches.select_for_update().filter(status=MatchStatus.PROPOSED).first()
-    if application.state != State.PROPOSED or match is None or match.created_at != proposed_at:
+    if application.state not in sources or match is None or match.created_at != proposed_at:
         raise WorkflowError(_("Cette proposition a reçu une réponse entre-temps."))
     match.status = MatchStatus.EXPIRED
     match.decided_at = timezone.now()
@@ -482,15 +485,10 @@ def expire_proposal(application_id: int, *, proposed_at) -> Application:
     Interlocutor.objects.filter(pk=match.interlocutor_id).update(
         proposals_decided=F("proposals_decided") + 1
     )
-    from_state = application.state
-    application.state = State.IN_REVIEW
-    application.state_changed_at = application.updated_at = timezone.now()
-    application.save(update_fields=["state", "state_changed_at", "updated_at"])
-    _record(
+    _move(
         application,
         Action.EXPIRE_MATCH,
         None,
-        from_state=from_state,
         note=_("Sans réponse du correspondant, la proposition a expiré."),
         match=match,
     )

@@ -8,7 +8,7 @@ import pytest
 from applications import services
 from applications.enums import Action, Outcome, State
 from applications.services import WorkflowError
-from applications.workflow import TRANSITIONS
+from applications.workflow import PORTAL_MOVES, TRANSITIONS
 from corporations.enums import MatchStatus
 from corporations.models import Match
 from sponsors.enums import Decision
@@ -161,6 +161,48 @@ def test_transition_table_refuses_move_to_the_admin_user(
 
     assert error.value.message == no_longer_possible(state.label)
     assert snapshot(application) == before
+
+
+def test_portal_moves_are_nobodys_actions():
+    assert set(PORTAL_MOVES) == {Action.EXPIRE_MATCH}
+    assert set(PORTAL_MOVES).isdisjoint(TRANSITIONS)
+
+
+@pytest.mark.parametrize("state", list(State), ids=[state.value for state in State])
+def test_expire_proposal_follows_the_portal_moves_table(state, application_in, frozen):
+    application = application_in(state)
+    match = Match.objects.filter(application=application, status=MatchStatus.PROPOSED).first()
+    proposed_at = match.created_at if match else frozen
+    events_before = set(application.events.values_list("pk", flat=True))
+    sources, target = PORTAL_MOVES[Action.EXPIRE_MATCH]
+
+    if state not in sources:
+        with pytest.raises(WorkflowError):
+            services.expire_proposal(application.pk, proposed_at=proposed_at)
+        application.refresh_from_db()
+        assert application.state == state
+        assert not application.events.exclude(pk__in=events_before).exists()
+        return
+
+    services.expire_proposal(application.pk, proposed_at=proposed_at)
+
+    application.refresh_from_db()
+    assert (application.state, application.state_changed_at) == (target, frozen)
+    assert list(
+        application.events.exclude(pk__in=events_before).values(
+            "action", "from_state", "to_state", "actor", "note", "match", "created_at"
+        )
+    ) == [
+        {
+            "action": Action.EXPIRE_MATCH.value,
+            "from_state": State.PROPOSED.value,
+            "to_state": State.IN_REVIEW.value,
+            "actor": None,
+            "note": "Sans réponse du correspondant, la proposition a expiré.",
+            "match": match.pk,
+            "created_at": frozen,
+        }
+    ]
 
 
 @pytest.mark.parametrize(("state", "action"), ALLOWED, ids=[pair_id(p) for p in ALLOWED])
