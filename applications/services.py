@@ -168,6 +168,33 @@ def create_draft(actor: User, company: Company, **fields) -> Application:
     return application
 
 
+def _draft_of(application_id: int, actor: User, permission: str) -> Application:
+    """The draft, locked, if `actor` may still change it (a draft of their company's)."""
+    application = _lock(application_id)
+    if not can(actor, permission, application):
+        if application.state != State.DRAFT:
+            raise WorkflowError(_("Cette demande a été soumise : elle n'est plus modifiable."))
+        raise WorkflowError(_("Vous n'avez pas le droit de faire cette action sur ce dossier."))
+    return application
+
+
+@transaction.atomic
+def update_draft(application_id: int, actor: User, **fields) -> Application:
+    """The SME changes its draft (`ApplicationForm.draft_values`); only a draft changes."""
+    application = _draft_of(application_id, actor, "applications.change_application")
+    for name, value in fields.items():
+        setattr(application, name, value)
+    application.save(update_fields=[*fields, "updated_at"])
+    return application
+
+
+@transaction.atomic
+def delete_draft(application_id: int, actor: User) -> None:
+    """The SME deletes its draft, with its documents; a submitted application stays."""
+    application = _draft_of(application_id, actor, "applications.delete_application")
+    application.delete()
+
+
 def missing_for_submission(application: Application) -> list[str]:
     """What the SME still has to fill in before the application can go to its sponsor."""
     missing = []

@@ -192,27 +192,9 @@ def application_create(request):
     company = selectors.company_of(request.user)
     form = ApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        draft = form.save(commit=False)
-        fields = {name: getattr(draft, name) for name in _draft_fields()}
-        application = services.create_draft(request.user, company, **fields)
+        application = services.create_draft(request.user, company, **form.draft_values())
         return _after_draft_saved(request, application)
     return render(request, "applications/application_form.html", {"form": form})
-
-
-def _draft_fields() -> list[str]:
-    return [
-        "target_country",
-        "target_city",
-        "wants_advice",
-        "wants_hosting",
-        "wants_commercial",
-        "maturity",
-        "description",
-        "hosting_desks",
-        "hosting_vie_count",
-        "hosting_start_date",
-        "hosting_budget",
-    ]
 
 
 def _after_draft_saved(request, application):
@@ -244,7 +226,11 @@ def application_edit(request, pk):
         raise PermissionDenied
     form = ApplicationForm(request.POST or None, instance=application)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        try:
+            services.update_draft(application.pk, request.user, **form.draft_values())
+        except WorkflowError as error:
+            messages.error(request, error.message)
+            return redirect(application)
         return _after_draft_saved(request, application)
     return render(
         request, "applications/application_form.html", {"form": form, "application": application}
@@ -257,7 +243,11 @@ def application_delete(request, pk):
     application = _get_visible(request, pk)
     if not can(request.user, "applications.delete_application", application):
         raise PermissionDenied
-    application.delete()
+    try:
+        services.delete_draft(application.pk, request.user)
+    except WorkflowError as error:
+        messages.error(request, error.message)
+        return redirect(application)
     messages.success(request, _("Le brouillon a été supprimé."))
     return redirect("applications:dashboard")
 

@@ -7,6 +7,7 @@ import pytest
 
 from applications import services
 from applications.enums import Action, Outcome, State
+from applications.models import Application
 from applications.services import WorkflowError
 from applications.workflow import PORTAL_MOVES, TRANSITIONS
 from corporations.enums import MatchStatus
@@ -246,6 +247,52 @@ def test_create_draft_records_a_create_event(company, sme_user, frozen):
     assert list(application.events.values("action", "from_state", "to_state", "actor")) == [
         {"action": "create", "from_state": "", "to_state": "draft", "actor": sme_user.pk}
     ]
+
+
+def test_update_draft_saves_the_fields_given(draft_application, sme_user, frozen):
+    services.update_draft(
+        draft_application.pk, sme_user, target_city="Hô Chi Minh-Ville", wants_hosting=True
+    )
+
+    draft_application.refresh_from_db()
+    assert (
+        draft_application.target_city,
+        draft_application.wants_hosting,
+        draft_application.updated_at,
+    ) == ("Hô Chi Minh-Ville", True, frozen)
+
+
+@pytest.mark.parametrize("verb", ["update_draft", "delete_draft"])
+@pytest.mark.parametrize(
+    ("state", "persona", "message"),
+    [
+        (
+            State.AWAITING_SPONSOR,
+            "sme_user",
+            "Cette demande a été soumise : elle n'est plus modifiable.",
+        ),
+        (State.DRAFT, "other_sme_user", NOT_ALLOWED),
+        (State.DRAFT, "staff_user", NOT_ALLOWED),
+    ],
+)
+def test_only_the_company_changes_or_deletes_its_draft(
+    application_in, request, verb, state, persona, message
+):
+    application = application_in(state)
+    fields = {"target_city": "Ailleurs"} if verb == "update_draft" else {}
+    before = snapshot(application)
+
+    with pytest.raises(WorkflowError) as refused:
+        getattr(services, verb)(application.pk, request.getfixturevalue(persona), **fields)
+
+    assert refused.value.message == message
+    assert snapshot(application) == before
+
+
+def test_delete_draft_deletes_it(draft_application, sme_user):
+    services.delete_draft(draft_application.pk, sme_user)
+
+    assert not Application.objects.filter(pk=draft_application.pk).exists()
 
 
 def test_create_company_makes_the_user_a_member():
