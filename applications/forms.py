@@ -267,16 +267,24 @@ class ApplicationForm(forms.ModelForm):
                 )
         return cleaned
 
-    def save(self, commit=True):
+    def draft_values(self) -> dict[str, object]:
+        """The application's fields as filled in here (once valid), for `services.create_draft`
+        and `services.update_draft`: the kinds of support as their three flags, no hosting
+        details without hosting."""
         kinds = set(self.cleaned_data.get("support_kinds") or [])
-        self.instance.wants_advice = SupportKind.ADVICE in kinds
-        self.instance.wants_hosting = SupportKind.HOSTING in kinds
-        self.instance.wants_commercial = SupportKind.COMMERCIAL in kinds
-        if not self.instance.wants_hosting:
+        values = {
+            name: getattr(self.instance, name)
+            for name in self._meta.fields
+            if name != "support_kinds"
+        }
+        values["wants_advice"] = SupportKind.ADVICE in kinds
+        values["wants_hosting"] = SupportKind.HOSTING in kinds
+        values["wants_commercial"] = SupportKind.COMMERCIAL in kinds
+        if not values["wants_hosting"]:
             for field in ("hosting_desks", "hosting_vie_count", "hosting_start_date"):
-                setattr(self.instance, field, None)
-            self.instance.hosting_budget = None
-        return super().save(commit=commit)
+                values[field] = None
+            values["hosting_budget"] = None
+        return values
 
 
 class SponsorChoiceField(forms.ModelChoiceField):

@@ -31,7 +31,7 @@ from pacte.db import insert_once
 
 from .enums import Milestone, State
 from .models import Application, InformationRequest, Reminder, ReminderSettings
-from .notifications import COMPANY, OWNER, SPONSOR, STAFF, audience
+from .recipients import COMPANY, OWNER, SPONSOR, STAFF, audience
 
 logger = logging.getLogger(__name__)
 

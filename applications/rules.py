@@ -38,7 +38,7 @@ def is_draft(user, application) -> bool:
 
 @rules.predicate
 def is_open(user, application) -> bool:
-    return application.state not in (State.CLOSED, State.REJECTED, State.WITHDRAWN)
+    return application.state not in State.terminal()
 
 
 can_view = (

@@ -55,7 +55,7 @@ from .models import (
     Sector,
     Visit,
 )
-from .notifications import COMPANY, SPONSOR
+from .recipients import COMPANY, SPONSOR
 from .rules import company_id_of, is_company_member
 
 REVIEW_ESTIMATE_WINDOW_DAYS = 90

@@ -27,7 +27,7 @@ from outbox import services as outbox
 from sponsors.enums import Decision
 from sponsors.models import Endorsement, SponsorBody
 
-from . import clock, documents
+from . import clock, documents, workflow
 from .enums import Action, DocumentKind, Outcome, State
 from .models import (
     Application,
@@ -122,15 +122,16 @@ def _record(
 def _move(
     application: Application,
     action: Action,
-    actor: User,
+    actor: User | None,
     *,
     note: str = "",
     fields: tuple[str, ...] = (),
     match: Match | None = None,
 ) -> ApplicationEvent:
-    """Apply the table's target state and save only what changed, then record the event."""
+    """Apply the table's target state and save only what changed, then record the event
+    (`actor` None: one of the portal's own moves)."""
     from_state = application.state
-    _sources, target = TRANSITIONS[action]
+    _sources, target = workflow.move(action)
     now = timezone.now()
     application.state = target
     application.state_changed_at = now
@@ -165,6 +166,33 @@ def create_draft(actor: User, company: Company, **fields) -> Application:
         created_at=application.created_at,
     )
     return application
+
+
+def _draft_of(application_id: int, actor: User, permission: str) -> Application:
+    """The draft, locked, if `actor` may still change it (a draft of their company's)."""
+    application = _lock(application_id)
+    if not can(actor, permission, application):
+        if application.state != State.DRAFT:
+            raise WorkflowError(_("Cette demande a été soumise : elle n'est plus modifiable."))
+        raise WorkflowError(_("Vous n'avez pas le droit de faire cette action sur ce dossier."))
+    return application
+
+
+@transaction.atomic
+def update_draft(application_id: int, actor: User, **fields) -> Application:
+    """The SME changes its draft (`ApplicationForm.draft_values`); only a draft changes."""
+    application = _draft_of(application_id, actor, "applications.change_application")
+    for name, value in fields.items():
+        setattr(application, name, value)
+    application.save(update_fields=[*fields, "updated_at"])
+    return application
+
+
+@transaction.atomic
+def delete_draft(application_id: int, actor: User) -> None:
+    """The SME deletes its draft, with its documents; a submitted application stays."""
+    application = _draft_of(application_id, actor, "applications.delete_application")
+    application.delete()
 
 
 def missing_for_submission(application: Application) -> list[str]:
@@ -471,10 +499,12 @@ def decline_match(
 def expire_proposal(application_id: int, *, proposed_at) -> Application:
     """The portal's move when an interlocutor leaves a proposal unanswered past the deadline
     (the sweep calls it): the proposal expires and the application goes back to the
-    association, with an event saying so. Not in the transition table: nobody may make it."""
+    association, with an event saying so. One of the table's `PORTAL_MOVES`: nobody may make
+    it by hand, and it is recorded without an actor."""
     application = _lock(application_id)
+    sources, _target = workflow.move(Action.EXPIRE_MATCH)
     match = application.matches.select_for_update().filter(status=MatchStatus.PROPOSED).first()
-    if application.state != State.PROPOSED or match is None or match.created_at != proposed_at:
+    if application.state not in sources or match is None or match.created_at != proposed_at:
         raise WorkflowError(_("Cette proposition a reçu une réponse entre-temps."))
     match.status = MatchStatus.EXPIRED
     match.decided_at = timezone.now()
@@ -482,15 +512,10 @@ def expire_proposal(application_id: int, *, proposed_at) -> Application:
     Interlocutor.objects.filter(pk=match.interlocutor_id).update(
         proposals_decided=F("proposals_decided") + 1
     )
-    from_state = application.state
-    application.state = State.IN_REVIEW
-    application.state_changed_at = application.updated_at = timezone.now()
-    application.save(update_fields=["state", "state_changed_at", "updated_at"])
-    _record(
+    _move(
         application,
         Action.EXPIRE_MATCH,
         None,
-        from_state=from_state,
         note=_("Sans réponse du correspondant, la proposition a expiré."),
         match=match,
     )

@@ -11,7 +11,7 @@ from notifications.enums import Kind
 from notifications.tasks import send_notification_mail
 from outbox.services import once
 
-from . import notifications, reminders, selectors
+from . import recipients, reminders, selectors
 from .models import ApplicationEvent, Document, Message, Reminder, ReminderSettings
 
 FAN_OUT_OPTIONS = {
@@ -30,19 +30,17 @@ def send_event_notifications(*, event_id: int) -> int:
     batch (a broker failing in the middle: the fan-out is retried, and the mails already
     queued are sent once anyway). Returns how many mails were queued."""
     event = ApplicationEvent.objects.select_related("application__company").get(pk=event_id)
-    users = notifications.recipients(event)
+    users = recipients.recipients(event)
     if not users:
         return 0
     company = set(
-        notifications.audience(notifications.COMPANY, event.application).values_list(
-            "pk", flat=True
-        )
+        recipients.audience(recipients.COMPANY, event.application).values_list("pk", flat=True)
     )
     made = inbox.notify(
         users,
-        kind=notifications.event_kind(event, company),
+        kind=recipients.event_kind(event, company),
         source=f"event:{event_id}",
-        title=notifications.event_title(event),
+        title=recipients.event_title(event),
         url=event.application.get_absolute_url(),
         application=event.application,
     )
@@ -60,7 +58,7 @@ def send_event_mail(*, event_id: int, user_id: int) -> None:
             event = ApplicationEvent.objects.select_related("application__company", "actor").get(
                 pk=event_id
             )
-            notifications.send_event_mail(event, User.objects.get(pk=user_id))
+            recipients.send_event_mail(event, User.objects.get(pk=user_id))
             inbox.mark_mailed(user_id=user_id, source=f"event:{event_id}")
 
 
@@ -69,7 +67,7 @@ def send_submission_receipts(*, event_id: int) -> int:
     """The receipt of a sending (`services.submit`): one mail task per member of the SME, so
     that a retry resends one mail, not all of them. Returns how many were queued."""
     event = ApplicationEvent.objects.select_related("application").get(pk=event_id)
-    users = notifications.receipt_recipients(event.application)
+    users = recipients.receipt_recipients(event.application)
     for user in users:
         send_submission_receipt.delay(event_id=event_id, user_id=user.pk)
     return len(users)
@@ -83,7 +81,7 @@ def send_submission_receipt(*, event_id: int, user_id: int) -> None:
             event = ApplicationEvent.objects.select_related(
                 "application__company", "application__sponsor_body", "actor"
             ).get(pk=event_id)
-            notifications.send_receipt_mail(
+            recipients.send_receipt_mail(
                 event,
                 User.objects.get(pk=user_id),
                 estimates=selectors.delay_estimates(timezone.now()),
@@ -111,7 +109,7 @@ def send_reminder_mails(*, reminder_id: int) -> int:
         user = notification.user
         with once(f"reminder-mail:{reminder_id}:{user.pk}") as first:
             if first:
-                notifications.send_reminder_mail(reminder, user)
+                recipients.send_reminder_mail(reminder, user)
                 inbox.mark_mailed(user_id=user.pk, source=notification.source)
                 sent += 1
     return sent
@@ -122,10 +120,10 @@ def send_message_notifications(*, message_id: int) -> int:
     """A message's notifications, and a mail task for each person who wants one at once."""
     message = Message.objects.select_related("application__company", "author").get(pk=message_id)
     made = inbox.notify(
-        notifications.message_recipients(message),
+        recipients.message_recipients(message),
         kind=Kind.MESSAGE,
         source=f"message:{message_id}",
-        title=notifications.message_title(message),
+        title=recipients.message_title(message),
         url=message.application.get_absolute_url() + f"#message-{message_id}",
         application=message.application,
         excerpt=message.body[:500],
@@ -140,10 +138,10 @@ def send_document_notifications(*, document_id: int) -> int:
         pk=document_id
     )
     made = inbox.notify(
-        notifications.document_recipients(document),
+        recipients.document_recipients(document),
         kind=Kind.DOCUMENT,
         source=f"document:{document_id}",
-        title=notifications.document_title(document),
+        title=recipients.document_title(document),
         url=document.application.get_absolute_url() + "#documents",
         application=document.application,
     )

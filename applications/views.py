@@ -192,27 +192,9 @@ def application_create(request):
     company = selectors.company_of(request.user)
     form = ApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        draft = form.save(commit=False)
-        fields = {name: getattr(draft, name) for name in _draft_fields()}
-        application = services.create_draft(request.user, company, **fields)
+        application = services.create_draft(request.user, company, **form.draft_values())
         return _after_draft_saved(request, application)
     return render(request, "applications/application_form.html", {"form": form})
-
-
-def _draft_fields() -> list[str]:
-    return [
-        "target_country",
-        "target_city",
-        "wants_advice",
-        "wants_hosting",
-        "wants_commercial",
-        "maturity",
-        "description",
-        "hosting_desks",
-        "hosting_vie_count",
-        "hosting_start_date",
-        "hosting_budget",
-    ]
 
 
 def _after_draft_saved(request, application):
@@ -244,7 +226,11 @@ def application_edit(request, pk):
         raise PermissionDenied
     form = ApplicationForm(request.POST or None, instance=application)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        try:
+            services.update_draft(application.pk, request.user, **form.draft_values())
+        except WorkflowError as error:
+            messages.error(request, error.message)
+            return redirect(application)
         return _after_draft_saved(request, application)
     return render(
         request, "applications/application_form.html", {"form": form, "application": application}
@@ -257,7 +243,11 @@ def application_delete(request, pk):
     application = _get_visible(request, pk)
     if not can(request.user, "applications.delete_application", application):
         raise PermissionDenied
-    application.delete()
+    try:
+        services.delete_draft(application.pk, request.user)
+    except WorkflowError as error:
+        messages.error(request, error.message)
+        return redirect(application)
     messages.success(request, _("Le brouillon a été supprimé."))
     return redirect("applications:dashboard")
 
@@ -386,8 +376,9 @@ def _detail_context(
     message_form=None,
     since=None,
 ) -> dict:
-    """The page of an application; the forms given are bound ones to show with their errors
-    (what the user typed kept). `ranking`: the cached ranking the view already read."""
+    """The page of an application, panel by panel; the forms given are bound ones to show with
+    their errors (what the user typed kept). `ranking`: the cached ranking the view already
+    read."""
     user = request.user
     # Read first: the permission checks below look at the interlocutor's matches too.
     matches = list(
@@ -399,6 +390,28 @@ def _detail_context(
     actions = services.available_actions(user, application)
     if services.can_rate(user, application):
         actions.append(Action.RATE)
+    context = {"application": application, "actions": actions}
+    context |= _actions_panel(user, application, actions, action_form, ranking)
+    is_staff = can(user, "accounts.view_staff_queue")
+    context |= _history_panel(user, application, matches, since)
+    context |= _draft_panel(user, application, actions, context["endorsements"])
+    context |= _matches_panel(matches, is_staff)
+    context |= _conversation_panel(user, application, actions, document_form, message_form)
+    context |= _owner_panel(user, application, owner_form)
+    context["next_step"] = next_step(
+        application,
+        role_of(user),
+        actions,
+        selectors.delay_estimates(timezone.now()),
+        named_matches(matches, user.pk, is_staff),
+        ranking_shown="ranking" in context,
+    )
+    return context
+
+
+def _actions_panel(user, application, actions, action_form, ranking) -> dict:
+    """A form for each move this user may make (the bound one given, as typed, open); for staff
+    who may propose, the ranking to propose from."""
     if Action.PROPOSE in actions and can(user, "applications.view_ranking", application):
         ranking = ranking or _ranking_of(application)
     else:
@@ -413,8 +426,22 @@ def _detail_context(
             forms[action] = ACTION_FORMS[action](
                 application=application, action=action, **_form_kwargs(action, ranking)
             )
-    is_staff = can(user, "accounts.view_staff_queue")
-    # Each list read once, in one query, and shared by the parts of the page that show it.
+    panel = {"open_action": action_form[0] if action_form else None}
+    if ranking is not None:
+        # Staff propose from the ranking (its rows, or the form for anyone else), not from
+        # the accordion of the other actions.
+        panel["ranking"] = ranking.ranking
+        panel["ranking_as_of"] = ranking.as_of
+        panel["propose_form"] = forms.pop(Action.PROPOSE)
+        panel["subregion"] = m49.subregion_name(m49.subregion_of(str(application.target_country)))
+    panel["action_forms"] = [(action, Action(action).label, form) for action, form in forms.items()]
+    return panel
+
+
+def _history_panel(user, application, matches, since) -> dict:
+    """The timeline (what is new since `since`), the requests for information with the pauses
+    of the clock, the endorsements and the documents: each list read once, in one query, and
+    shared by the parts of the page that show it."""
     documents = list(
         selectors.documents_for(user, application).select_related("message", "uploaded_by")
     )
@@ -425,59 +452,59 @@ def _detail_context(
     timeline = selectors.timeline(
         user, application, since=since, documents=documents, matches=matches
     )
-    context = {
-        "application": application,
-        "actions": actions,
-        "open_action": action_form[0] if action_form else None,
+    return {
         "timeline": timeline,
         "since": since,
+        "new_count": sum(entry.is_new for entry in timeline),
         "information_requests": information_requests,
         "pauses": clock.pauses_of(application, information_requests),
         "endorsements": endorsements,
+        "documents": documents,
+    }
+
+
+def _draft_panel(user, application, actions, endorsements) -> dict:
+    """What the SME may do with its draft, and why the sponsor sent it back, if it did."""
+    panel = {
         "can_edit": can(user, "applications.change_application", application),
         "can_submit": Action.SUBMIT in actions,
     }
-    if ranking is not None:
-        # Staff propose from the ranking (its rows, or the form for anyone else), not from
-        # the accordion of the other actions.
-        context["ranking"] = ranking.ranking
-        context["ranking_as_of"] = ranking.as_of
-        context["propose_form"] = forms.pop(Action.PROPOSE)
-        context["subregion"] = m49.subregion_name(m49.subregion_of(str(application.target_country)))
-    context["action_forms"] = [
-        (action, Action(action).label, form) for action, form in forms.items()
-    ]
-    if is_staff:
-        context["matches"] = matches
-    context["current_match"] = next(
-        (match for match in matches if match.status == MatchStatus.ACCEPTED), None
-    )
-    context["new_count"] = sum(entry.is_new for entry in timeline)
-    context["documents"] = documents
-    if can(user, "applications.attach_document", application):
-        context["document_form"] = document_form or DocumentForm()
-    message_form = message_form or _message_form(user, application, actions=actions)
-    if message_form is not None:
-        context["message_form"] = message_form
-        context["can_post_message"] = not message_form.notes_only
-    if application.endorsed_at and can(user, "applications.assign_owner", application):
-        context["owner_form"] = owner_form or OwnerForm(application=application)
     if application.state == State.DRAFT:
-        context["last_decline"] = next(
+        panel["last_decline"] = next(
             (e for e in endorsements if e.decision == Decision.DECLINED), None
         )
-    context["next_step"] = next_step(
-        application,
-        role_of(user),
-        actions,
-        selectors.delay_estimates(timezone.now()),
-        named_matches(matches, user.pk, is_staff),
-        ranking_shown=ranking is not None,
+    return panel
+
+
+def _matches_panel(matches, is_staff: bool) -> dict:
+    """Every proposal, for staff; the accompaniment under way, for everyone who sees it."""
+    panel = {"matches": matches} if is_staff else {}
+    panel["current_match"] = next(
+        (match for match in matches if match.status == MatchStatus.ACCEPTED), None
     )
+    return panel
+
+
+def _conversation_panel(user, application, actions, document_form, message_form) -> dict:
+    """The forms to attach a document and to write a message (or a note), as this user may."""
+    panel = {}
+    if can(user, "applications.attach_document", application):
+        panel["document_form"] = document_form or DocumentForm()
+    message_form = message_form or _message_form(user, application, actions=actions)
+    if message_form is not None:
+        panel["message_form"] = message_form
+        panel["can_post_message"] = not message_form.notes_only
     # When information is requested, a message is not the answer: the page says so beside
     # the message form, to the SME who may answer.
-    context["answer_pending"] = Action.ANSWER_INFORMATION in actions
-    return context
+    panel["answer_pending"] = Action.ANSWER_INFORMATION in actions
+    return panel
+
+
+def _owner_panel(user, application, owner_form) -> dict:
+    """The form to hand over who follows the review, for staff once the review started."""
+    if application.endorsed_at and can(user, "applications.assign_owner", application):
+        return {"owner_form": owner_form or OwnerForm(application=application)}
+    return {}
 
 
 def _ranking_of(application):

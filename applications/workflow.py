@@ -1,7 +1,10 @@
 """The transition table: for each action, the states it may start from and the state it leads to.
 
 This is the one place that says which moves an application's life allows. Who may make a move
-is in `rules.py` (the permission named `applications.<action>_application`).
+is in `rules.py` (the permission named `applications.<action>_application`). `TRANSITIONS` are
+the moves people make; `PORTAL_MOVES` are the portal's own (a proposal left unanswered past its
+deadline expires), which nobody may make by hand: they carry no permission, are never offered
+as an action, and are recorded without an actor.
 """
 
 from .enums import Action, State
@@ -31,6 +34,16 @@ TRANSITIONS: dict[Action, tuple[frozenset[State], State]] = {
     ),
     Action.CLOSE: (frozenset({State.ACCOMPANIED}), State.CLOSED),
 }
+
+PORTAL_MOVES: dict[Action, tuple[frozenset[State], State]] = {
+    # A proposal unanswered past its deadline goes back to the association, as a declined one.
+    Action.EXPIRE_MATCH: (frozenset({State.PROPOSED}), State.IN_REVIEW),
+}
+
+
+def move(action: Action) -> tuple[frozenset[State], State]:
+    """The table entry of `action`, a person's move or the portal's own."""
+    return TRANSITIONS[action] if action in TRANSITIONS else PORTAL_MOVES[action]
 
 
 def permission_for(action: Action) -> str:

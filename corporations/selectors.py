@@ -4,6 +4,7 @@ the corporations each user may edit, and the association's list of them."""
 import functools
 from collections import defaultdict
 from datetime import date
+from typing import NamedTuple
 
 from django.db.models import (
     Case,
@@ -119,6 +120,39 @@ def _present_in(countries: set[str]) -> Q:
     return Q(corporation__in=Presence.objects.filter(country__in=countries).values("corporation"))
 
 
+class _InterlocutorRow(NamedTuple):
+    """One interlocutor as the ranking reads them: their own columns, their corporation's name,
+    and the facts worked out in SQL (`_interlocutor_rows`)."""
+
+    pk: int
+    first_name: str
+    last_name: str
+    email: str
+    corporation_id: int
+    corporation: str
+    countries: str  # the CountryField's column: "VN,TH", empty for all their corporation's
+    capacity: int
+    open_accompaniments: int
+    proposals_decided: int
+    proposals_accepted: int
+    ratings_sum: int
+    ratings_count: int
+    declined_this: bool  # they declined this application already
+    absent_until: date | None  # the end of their absence on the day asked for
+    follows_division: bool
+    follows_section: bool
+    in_country: bool  # they know the target country itself, not only a neighbour
+
+
+# The lookups of the row's fields that are not the interlocutor's own columns or annotations.
+_ROW_LOOKUPS = {
+    "first_name": "user__first_name",
+    "last_name": "user__last_name",
+    "email": "user__email",
+    "corporation": "corporation__name",
+}
+
+
 def load_candidates(need: Need, *, application_id: int | None = None) -> list[Candidate]:
     """Every active interlocutor the engine would rank: present in the target country and
     covering it or, when nobody does, in its sub-region; with their corporation's presences
@@ -134,10 +168,52 @@ def load_candidates(need: Need, *, application_id: int | None = None) -> list[Ca
     countries = {need.country}
     if need.subregion:
         countries |= m49.countries_in(need.subregion)
+    rows = _interlocutor_rows(need, countries, application_id)
+    if not rows:
+        return []
+    # Somebody knows the country: the sub-region's presences will not be read.
+    where = {need.country} if any(row.in_country for row in rows) else countries
+    corporation_ids = {row.corporation_id for row in rows}
+    places = _places_by_corporation(need, where, corporation_ids)
+    offers = _offers_by_corporation(need, corporation_ids)
+    followed = {
+        (False, False): frozenset(),
+        (True, False): frozenset({need.division}),
+        (False, True): frozenset({need.section}),
+        (True, True): frozenset({need.division, need.section}),
+    }
+    covers_of = functools.cache(
+        lambda covered: frozenset(code for code in (covered or "").split(",") if code)
+    )
+    return [
+        Candidate(
+            id=row.pk,
+            name=f"{row.first_name} {row.last_name}".strip() or row.email,
+            corporation=row.corporation,
+            covers=covers_of(row.countries),
+            follows=followed[row.follows_division, row.follows_section],
+            places=places[row.corporation_id],
+            offers=offers[row.corporation_id],
+            capacity=row.capacity,
+            open_accompaniments=row.open_accompaniments,
+            absent_until=row.absent_until,
+            proposals=row.proposals_decided,
+            accepted=row.proposals_accepted,
+            rating_sum=row.ratings_sum,
+            rating_count=row.ratings_count,
+            declined_this=row.declined_this,
+        )
+        for row in rows
+    ]
 
-    # 1. The interlocutors who know the country (`matching._seen_places` in SQL) or, when nobody
-    # does, a country of the sub-region. The sub-region condition may let through someone who
-    # covers one country and whose corporation is present in another: `rank` leaves them out.
+
+def _interlocutor_rows(
+    need: Need, countries: set[str], application_id: int | None
+) -> list[_InterlocutorRow]:
+    """The interlocutors who know the country (`matching._seen_places` in SQL) or, when nobody
+    does, a country of the sub-region (1 query). The sub-region condition may let through
+    someone who covers one country and whose corporation is present in another: `rank` leaves
+    them out."""
     active = Interlocutor.objects.filter(
         is_active=True, user__is_active=True, corporation__is_active=True
     )
@@ -152,7 +228,7 @@ def load_candidates(need: Need, *, application_id: int | None = None) -> list[Ca
         interlocutor=OuterRef("pk"), start__lte=need.on, end__gte=need.on
     )
     follows = Interlocutor.sectors.through.objects.filter(interlocutor=OuterRef("pk"))
-    interlocutors = list(
+    rows = (
         active.filter(who)
         .annotate(
             declined_this=Exists(
@@ -168,39 +244,21 @@ def load_candidates(need: Need, *, application_id: int | None = None) -> list[Ca
             in_country=Case(When(knows_country, then=True), default=False),
         )
         .order_by()  # `rank` orders them
-        .values_list(
-            "pk",
-            "user__first_name",
-            "user__last_name",
-            "user__email",
-            "corporation_id",
-            "corporation__name",
-            "countries",
-            "capacity",
-            "open_accompaniments",
-            "proposals_decided",
-            "proposals_accepted",
-            "ratings_sum",
-            "ratings_count",
-            "declined_this",
-            "absent_until",
-            "follows_division",
-            "follows_section",
-            "in_country",
-        )
+        .values_list(*(_ROW_LOOKUPS.get(name, name) for name in _InterlocutorRow._fields))
     )
-    if not interlocutors:
-        return []
-    # Somebody knows the country: the sub-region's presences will not be read.
-    where = {need.country} if any(row[-1] for row in interlocutors) else countries
-    corporation_ids = {row[4] for row in interlocutors}
+    return [_InterlocutorRow._make(row) for row in rows]
 
-    # 2. Their corporations' presences there, and whether each has the SME's trade. All the
-    # active corporations' presences are read rather than hundreds of parameters sent: a few
-    # more rows, which Python skips.
+
+def _places_by_corporation(
+    need: Need, where: set[str], corporation_ids: set[int]
+) -> dict[int, tuple[Place, ...]]:
+    """The corporations' presences in `where`, and whether each has the SME's trade; one tuple
+    per corporation, shared by its interlocutors (1 query). All the active corporations'
+    presences are read rather than hundreds of parameters sent: a few more rows, which Python
+    skips."""
     there = Presence.objects.filter(country__in=where, corporation__is_active=True)
     trades = Presence.sectors.through.objects.filter(presence=OuterRef("pk"))
-    places_by_corporation: dict[int, list[Place]] = defaultdict(list)
+    places: dict[int, list[Place]] = defaultdict(list)
     same_places: dict[tuple, Place] = {}  # many presences look alike: one object each
     for corporation_id, country, city, has_division, has_section in (
         there.annotate(
@@ -224,17 +282,21 @@ def load_candidates(need: Need, *, application_id: int | None = None) -> list[Ca
                 sections=frozenset({need.section}) if has_section else frozenset(),
                 subregion=m49.subregion_of(str(country)),
             )
-        places_by_corporation[corporation_id].append(same_places[key])
+        places[corporation_id].append(same_places[key])
+    return {pk: tuple(places[pk]) for pk in corporation_ids}
 
-    # 3. Their corporations' hosting offers in the target country.
-    offers_by_corporation: dict[int, list[Offer]] = defaultdict(list)
+
+def _offers_by_corporation(need: Need, corporation_ids: set[int]) -> dict[int, tuple[Offer, ...]]:
+    """The corporations' hosting offers in the target country, when the SME wants hosting;
+    one tuple per corporation (1 query, none without hosting)."""
+    offers: dict[int, list[Offer]] = defaultdict(list)
     if need.wants_hosting:
         for offer_id, corporation_id, city, desks, reserved, vie in (
             HostingOffer.objects.filter(country=need.country, corporation__is_active=True)
             .values_list("pk", "corporation_id", "city", "desks", "reserved_desks", "vie_accepted")
             .order_by("pk")
         ):
-            offers_by_corporation[corporation_id].append(
+            offers[corporation_id].append(
                 Offer(
                     id=offer_id,
                     country=need.country,
@@ -243,60 +305,7 @@ def load_candidates(need: Need, *, application_id: int | None = None) -> list[Ca
                     vie_accepted=vie,
                 )
             )
-
-    # One tuple per corporation, shared by its interlocutors.
-    places = {pk: tuple(places_by_corporation[pk]) for pk in corporation_ids}
-    offers = {pk: tuple(offers_by_corporation[pk]) for pk in corporation_ids}
-    followed = {
-        (False, False): frozenset(),
-        (True, False): frozenset({need.division}),
-        (False, True): frozenset({need.section}),
-        (True, True): frozenset({need.division, need.section}),
-    }
-    covers_of = functools.cache(
-        lambda covered: frozenset(code for code in (covered or "").split(",") if code)
-    )
-    candidates = []
-    for (
-        pk,
-        first_name,
-        last_name,
-        email,
-        corporation_id,
-        corporation,
-        covered,
-        capacity,
-        open_accompaniments,
-        proposals_decided,
-        proposals_accepted,
-        ratings_sum,
-        ratings_count,
-        declined_this,
-        absent_until,
-        follows_division,
-        follows_section,
-        _in_country,
-    ) in interlocutors:
-        candidates.append(
-            Candidate(
-                id=pk,
-                name=f"{first_name} {last_name}".strip() or email,
-                corporation=corporation,
-                covers=covers_of(covered),
-                follows=followed[follows_division, follows_section],
-                places=places[corporation_id],
-                offers=offers[corporation_id],
-                capacity=capacity,
-                open_accompaniments=open_accompaniments,
-                absent_until=absent_until,
-                proposals=proposals_decided,
-                accepted=proposals_accepted,
-                rating_sum=ratings_sum,
-                rating_count=ratings_count,
-                declined_this=declined_this,
-            )
-        )
-    return candidates
+    return {pk: tuple(offers[pk]) for pk in corporation_ids}
 
 
 # --- Corporations as their coordinators and the association see them ----------------------

@@ -3,7 +3,7 @@ written in Python, once: in the template, each of them cost a dozen variable loo
 `{% with %}`, two translations and a date filter, most of the page's time for thirty of them.
 
 A notification's title says what happened, in words, in its person's language: it is written
-per event when the notification is made (`applications.notifications`, `reports.services`),
+per event when the notification is made (`applications.recipients`, `reports.services`),
 so the list shows it as it is; its kind ("Étapes des dossiers que vous suivez") is what the
 preferences choose by, and says nothing of what happened.
 """

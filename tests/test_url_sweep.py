@@ -44,18 +44,9 @@ from reports.models import Export
 from tests.applications.test_conversation import pdf
 from tests.conftest import TwoFactorClient
 from tests.factories import ApplicationFactory, UserFactory, make_application_in
+from tests.personas import WITH_ADMIN
 
-PERSONAS = (
-    "anonymous",
-    "sme_user",
-    "other_sme_user",
-    "advisor",
-    "other_advisor",
-    "staff_user",
-    "interlocutor",
-    "other_interlocutor",
-    "admin_user",
-)
+PERSONAS = ("anonymous", *WITH_ADMIN)
 # The persona of organisation B that stands where each persona of organisation A does.
 MIRROR = {
     "sme_user": "other_sme_user",

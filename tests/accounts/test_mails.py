@@ -1,4 +1,4 @@
-"""The mail of an application event, as `applications.notifications` sends it."""
+"""The mail of an application event, as `applications.recipients` sends it."""
 
 import pytest
 from django.conf import settings

@@ -13,20 +13,11 @@ from applications.enums import Action, State
 from applications.services import WorkflowError
 from applications.workflow import TRANSITIONS, permission_for
 from tests.factories import perform, snapshot
+from tests.personas import EVERYONE
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = [
-    "sme_user",
-    "other_sme_user",
-    "advisor",
-    "other_advisor",
-    "staff_user",
-    "interlocutor",
-    "other_interlocutor",
-    "admin_user",
-    "anonymous_user",
-]
+PERSONAS = EVERYONE
 ACTION_PERMISSIONS = [permission_for(action) for action in TRANSITIONS] + [
     "applications.rate_application"
 ]

@@ -14,18 +14,11 @@ from tests.factories import (
     make_application_in,
     sector,
 )
+from tests.personas import PEOPLE
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = [
-    "sme_user",
-    "other_sme_user",
-    "advisor",
-    "other_advisor",
-    "staff_user",
-    "interlocutor",
-    "other_interlocutor",
-]
+PERSONAS = PEOPLE
 
 
 def login_as(client, request, persona):

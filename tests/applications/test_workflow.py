@@ -7,8 +7,9 @@ import pytest
 
 from applications import services
 from applications.enums import Action, Outcome, State
+from applications.models import Application
 from applications.services import WorkflowError
-from applications.workflow import TRANSITIONS
+from applications.workflow import PORTAL_MOVES, TRANSITIONS
 from corporations.enums import MatchStatus
 from corporations.models import Match
 from sponsors.enums import Decision
@@ -163,6 +164,48 @@ def test_transition_table_refuses_move_to_the_admin_user(
     assert snapshot(application) == before
 
 
+def test_portal_moves_are_nobodys_actions():
+    assert set(PORTAL_MOVES) == {Action.EXPIRE_MATCH}
+    assert set(PORTAL_MOVES).isdisjoint(TRANSITIONS)
+
+
+@pytest.mark.parametrize("state", list(State), ids=[state.value for state in State])
+def test_expire_proposal_follows_the_portal_moves_table(state, application_in, frozen):
+    application = application_in(state)
+    match = Match.objects.filter(application=application, status=MatchStatus.PROPOSED).first()
+    proposed_at = match.created_at if match else frozen
+    events_before = set(application.events.values_list("pk", flat=True))
+    sources, target = PORTAL_MOVES[Action.EXPIRE_MATCH]
+
+    if state not in sources:
+        with pytest.raises(WorkflowError):
+            services.expire_proposal(application.pk, proposed_at=proposed_at)
+        application.refresh_from_db()
+        assert application.state == state
+        assert not application.events.exclude(pk__in=events_before).exists()
+        return
+
+    services.expire_proposal(application.pk, proposed_at=proposed_at)
+
+    application.refresh_from_db()
+    assert (application.state, application.state_changed_at) == (target, frozen)
+    assert list(
+        application.events.exclude(pk__in=events_before).values(
+            "action", "from_state", "to_state", "actor", "note", "match", "created_at"
+        )
+    ) == [
+        {
+            "action": Action.EXPIRE_MATCH.value,
+            "from_state": State.PROPOSED.value,
+            "to_state": State.IN_REVIEW.value,
+            "actor": None,
+            "note": "Sans réponse du correspondant, la proposition a expiré.",
+            "match": match.pk,
+            "created_at": frozen,
+        }
+    ]
+
+
 @pytest.mark.parametrize(("state", "action"), ALLOWED, ids=[pair_id(p) for p in ALLOWED])
 def test_stale_expected_state_raises_and_changes_nothing(state, action, application_in, act):
     # The form was rendered when the application was in another state.
@@ -204,6 +247,52 @@ def test_create_draft_records_a_create_event(company, sme_user, frozen):
     assert list(application.events.values("action", "from_state", "to_state", "actor")) == [
         {"action": "create", "from_state": "", "to_state": "draft", "actor": sme_user.pk}
     ]
+
+
+def test_update_draft_saves_the_fields_given(draft_application, sme_user, frozen):
+    services.update_draft(
+        draft_application.pk, sme_user, target_city="Hô Chi Minh-Ville", wants_hosting=True
+    )
+
+    draft_application.refresh_from_db()
+    assert (
+        draft_application.target_city,
+        draft_application.wants_hosting,
+        draft_application.updated_at,
+    ) == ("Hô Chi Minh-Ville", True, frozen)
+
+
+@pytest.mark.parametrize("verb", ["update_draft", "delete_draft"])
+@pytest.mark.parametrize(
+    ("state", "persona", "message"),
+    [
+        (
+            State.AWAITING_SPONSOR,
+            "sme_user",
+            "Cette demande a été soumise : elle n'est plus modifiable.",
+        ),
+        (State.DRAFT, "other_sme_user", NOT_ALLOWED),
+        (State.DRAFT, "staff_user", NOT_ALLOWED),
+    ],
+)
+def test_only_the_company_changes_or_deletes_its_draft(
+    application_in, request, verb, state, persona, message
+):
+    application = application_in(state)
+    fields = {"target_city": "Ailleurs"} if verb == "update_draft" else {}
+    before = snapshot(application)
+
+    with pytest.raises(WorkflowError) as refused:
+        getattr(services, verb)(application.pk, request.getfixturevalue(persona), **fields)
+
+    assert refused.value.message == message
+    assert snapshot(application) == before
+
+
+def test_delete_draft_deletes_it(draft_application, sme_user):
+    services.delete_draft(draft_application.pk, sme_user)
+
+    assert not Application.objects.filter(pk=draft_application.pk).exists()
 
 
 def test_create_company_makes_the_user_a_member():

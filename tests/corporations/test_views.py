@@ -21,19 +21,11 @@ from tests.factories import (
     PresenceFactory,
     sector,
 )
+from tests.personas import WITH_ADMIN
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = [
-    "sme_user",
-    "other_sme_user",
-    "advisor",
-    "other_advisor",
-    "staff_user",
-    "admin_user",
-    "interlocutor",
-    "other_interlocutor",
-]
+PERSONAS = WITH_ADMIN
 PROFILE = reverse("corporations:profile")
 LIST = reverse("corporations:list")
 
