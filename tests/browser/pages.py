@@ -136,6 +136,14 @@ MEASURE = """async ([tags, foreign, allowed, allowedWhere]) => {
 }"""
 
 
+def measure(page, language: str | None = None) -> dict:
+    """What `MEASURE` finds on the page as it is now: its width, axe's violations, the words of
+    the other language than `language` (by default the page's own), the CSP's violations."""
+    language = language or page.evaluate("document.documentElement.lang")
+    other = next(code for code in LANGUAGES if code != language)
+    return page.evaluate(MEASURE, [AXE_TAGS, WORDS[other], ALLOWED, ALLOWED_WHERE])
+
+
 def session_cookie(user, base_url: str) -> dict:
     """The cookie of a session logged in as `user`, past the second factor if the user has
     an authenticator app (the login page itself is tested elsewhere)."""
@@ -209,9 +217,8 @@ class Checker:
 
     def check(self, page, where: str, shot: str, errors: list[str], language: str) -> None:
         """Measure the page as it is now, keep its screenshot, and note what fails."""
-        other = next(code for code in LANGUAGES if code != language)
         started = time.monotonic()
-        measured = page.evaluate(MEASURE, [AXE_TAGS, WORDS[other], ALLOWED, ALLOWED_WHERE])
+        measured = measure(page, language)
         self.seconds["measure"] += time.monotonic() - started
         started = time.monotonic()
         page.screenshot(path=self.folder / f"{shot}.png", full_page=True)

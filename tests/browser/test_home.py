@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from reports.models import Goal
 from tests.browser.conftest import TIMEOUT_MS
-from tests.browser.test_layout_a11y import AXE, AXE_TAGS, LANGUAGES, MEASURE, SIZES, chromium
+from tests.browser.pages import AXE, LANGUAGES, SIZES, chromium, measure
 from tests.reports.conftest import History, accepted
 
 pytestmark = [
@@ -71,7 +71,7 @@ def test_the_full_home_page_fits_and_passes_axe(chromium, live_server, settings)
                     page.goto(live_server.url + reverse("home"))
                     assert page.get_by_test_id("figure-last-year").is_visible()
                     assert page.get_by_test_id("home-delays-measured").is_visible()
-                    measured = page.evaluate(MEASURE, AXE_TAGS)
+                    measured = measure(page)
                     page.screenshot(
                         path=SCREENSHOTS / f"home-{language}-{size_name}.png", full_page=True
                     )

@@ -22,7 +22,7 @@ from playwright.sync_api import expect
 from accounts.models import User
 from applications.enums import State
 from applications.models import Application
-from tests.browser.test_layout_a11y import AXE, AXE_TAGS, MEASURE
+from tests.browser.pages import AXE, measure
 
 pytestmark = [
     pytest.mark.browser,
@@ -108,7 +108,7 @@ def check_page(page, where: str) -> None:
     width = page.viewport_size
     for size in (width, {"width": 390, "height": 844}):
         page.set_viewport_size(size)
-        measured = page.evaluate(MEASURE, AXE_TAGS)
+        measured = measure(page)
         assert measured["violations"] == [], f"{where} at {size['width']} px"
         assert measured["scrollWidth"] <= measured["innerWidth"], f"{where} at {size['width']}"
     page.set_viewport_size(width)

@@ -16,10 +16,8 @@ from django.utils import timezone
 from applications.enums import State
 from notifications.enums import Kind
 from notifications.models import Notification
-from tests.browser.conftest import TIMEOUT_MS
-from tests.browser.test_layout_a11y import AXE, SIZES, check, session_cookie
-from tests.browser.test_layout_a11y import SCREENSHOTS as LAYOUT
-from tests.browser.test_layout_a11y import chromium as chromium  # the fixture
+from tests.browser.pages import SIZES, Checker, new_context, use_language
+from tests.browser.pages import chromium as chromium  # the fixture
 
 pytestmark = [
     pytest.mark.browser,
@@ -97,37 +95,24 @@ def test_the_notifications_page_fits_and_passes_axe(
     hanoi = application_in(State.IN_REVIEW)
     saigon = application_in(State.IN_REVIEW, target_city="Hô Chi Minh-Ville")
     _fill(sme_user, hanoi, saigon)
-    # `check` writes under the sweep's folder: these go beside it.
-    LAYOUT.mkdir(parents=True, exist_ok=True)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    checker = Checker(SCREENSHOTS)
     url = live_server.url + reverse("notifications:list")
-    context = chromium.new_context(locale="fr-FR", timezone_id="Europe/Paris")
-    context.set_default_timeout(TIMEOUT_MS)
-    context.add_init_script(path=str(AXE))
-    context.add_cookies([session_cookie(sme_user, live_server.url)])
+    context = new_context(chromium, live_server.url, sme_user)
     page = context.new_page()
-    errors: list[str] = []
-    failures: list[str] = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    errors = checker.watch(page)
     headings = {}
     try:
         for language in ("fr", "en"):
-            type(sme_user).objects.filter(pk=sme_user.pk).update(language=language)
-            context.add_cookies(
-                [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": url}]
-            )
+            use_language(context, live_server.url, sme_user, language)
             for size_name, size in SIZES.items():
                 page.set_viewport_size(size)
                 page.goto(url)
                 where = f"notifications ({language}, {size_name} px)"
-                check(
-                    page, where, f"../notifications/list-{language}-{size_name}", errors, failures
-                )
+                checker.check(page, where, f"list-{language}-{size_name}", errors, language)
             headings[language] = page.get_by_test_id("notification-day-heading").all_inner_texts()
 
         # On the phone, in French: today's Hanoi group, then one notification, marked read.
-        type(sme_user).objects.filter(pk=sme_user.pk).update(language="fr")
-        context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "fr", "url": url}])
+        use_language(context, live_server.url, sme_user, "fr")
         page.goto(url)
         page.get_by_test_id("mark-group-read").click()
         page.get_by_role("alert").filter(has_text="2 notifications marquées comme lues.").wait_for()
@@ -136,16 +121,11 @@ def test_the_notifications_page_fits_and_passes_axe(
         page.get_by_test_id("mark-read").click()
         page.get_by_test_id("mark-all-read").wait_for(state="detached")
         assert page.locator(".badge", has_text="non lue").count() == 0
-        check(
-            page,
-            "notifications read (fr, 390 px)",
-            "../notifications/read-fr-390",
-            errors,
-            failures,
-        )
+        checker.check(page, "notifications read (fr, 390 px)", "read-fr-390", errors, "fr")
     finally:
         context.close()
 
+    failures = checker.failures
     assert failures == [], "\n".join(failures)
     assert headings["fr"][:2] == ["Aujourd'hui", "Hier"]
     assert headings["en"][:2] == ["Today", "Yesterday"]

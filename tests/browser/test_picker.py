@@ -13,7 +13,8 @@ from playwright.sync_api import expect
 from applications.models import Application
 from corporations.models import Interlocutor
 from tests.browser.conftest import CHROMIUM_ARGS, TIMEOUT_MS
-from tests.browser.test_layout_a11y import AXE, AXE_TAGS, MEASURE, SIZES, session_cookie
+from tests.browser.pages import AXE, SIZES, session_cookie
+from tests.browser.pages import measure as measure_page
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,7 +25,7 @@ pytestmark = [
 
 def measure(page) -> list[str]:
     """What is wrong with the page as it is now: a horizontal scroll, axe's violations."""
-    measured = page.evaluate(MEASURE, AXE_TAGS)
+    measured = measure_page(page)
     problems = [json.dumps(v, ensure_ascii=False) for v in measured["violations"]]
     if measured["scrollWidth"] > measured["innerWidth"]:
         problems.append(f"{measured['scrollWidth']} px wide in {measured['innerWidth']} px")
