@@ -53,7 +53,7 @@ APPLICATION_PARTS = {
 }
 NAMES_MODELS = (
     "applications.Company",
-    "applications.Sector",
+    "reference.Sector",
     "sponsors.SponsorBody",
     "corporations.MemberCorporation",
     "corporations.Interlocutor",

@@ -1,4 +1,4 @@
-"""Sectors, companies (the SMEs), their portage applications and the events of their life."""
+"""Companies (the SMEs), their portage applications and the events of their life."""
 
 import uuid
 from datetime import timedelta
@@ -14,12 +14,13 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from pacte.labels import country_name, label_of
 from pacte.rows import reverse_id
+from reference.geography import DEPARTMENTS, REGIONS
+from reference.models import Sector
 
 from . import audit, clock
 from .enums import (
@@ -35,42 +36,9 @@ from .enums import (
     SupportKind,
     TurnoverBand,
 )
-from .geography import DEPARTMENTS, REGIONS
 from .validators import SIREN_LENGTH, validate_siren
 
 REGION_NAMES = dict(REGIONS)
-
-
-class Sector(models.Model):
-    """A NAF rév. 2 section (letter) or division (two digits), loaded by a data migration."""
-
-    code = models.CharField(_("code"), max_length=2, unique=True)
-    section = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="divisions",
-        verbose_name=_("section"),
-    )
-    label_fr = models.CharField(_("libellé (français)"), max_length=200)
-    label_en = models.CharField(_("libellé (anglais)"), max_length=200)
-
-    class Meta:
-        verbose_name = _("secteur NAF")
-        verbose_name_plural = _("secteurs NAF")
-        ordering = ["code"]
-
-    def __str__(self):
-        return f"{self.code} – {self.label}"
-
-    @property
-    def label(self) -> str:
-        return self.label_en if (get_language() or "fr").startswith("en") else self.label_fr
-
-    @property
-    def is_division(self) -> bool:
-        return self.section_id is not None
 
 
 class Company(models.Model):

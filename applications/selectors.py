@@ -37,6 +37,7 @@ from notifications.models import Notification
 from pacte import generations
 from pacte.labels import labels_of
 from pacte.prepared import PreparedQuery
+from reference.models import Sector
 from reports import figures
 from sponsors.enums import Decision
 from sponsors.models import Endorsement, SponsorBody
@@ -45,16 +46,7 @@ from sponsors.rules import advisor_body_id, is_advisor_of_sponsor
 from . import delays
 from .delays import DelayEstimate, DelayEstimates, WordedDelays
 from .enums import Action, DocumentKind, Milestone, State
-from .models import (
-    Application,
-    ApplicationEvent,
-    Company,
-    Document,
-    Message,
-    Reminder,
-    Sector,
-    Visit,
-)
+from .models import Application, ApplicationEvent, Company, Document, Message, Reminder, Visit
 from .recipients import COMPANY, SPONSOR
 from .rules import company_id_of, is_company_member
 

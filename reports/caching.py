@@ -29,7 +29,7 @@ FIGURES_MODELS = (
     "applications.Application",
     "applications.ApplicationEvent",
     "applications.Company",
-    "applications.Sector",
+    "reference.Sector",
     "corporations.Match",
     "corporations.Interlocutor",
     "corporations.MemberCorporation",

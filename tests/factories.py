@@ -28,9 +28,9 @@ from applications.models import (
     Company,
     CompanyMembership,
     InformationRequest,
-    Sector,
 )
 from corporations.models import HostingOffer, Interlocutor, Match, MemberCorporation, Presence
+from reference.models import Sector
 from sponsors.enums import SponsorKind
 from sponsors.models import Advisor, Endorsement, SponsorBody
 

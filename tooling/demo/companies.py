@@ -3,7 +3,8 @@
 
 from applications import services
 from applications.enums import ExportExperience, Headcount, TurnoverBand
-from applications.models import Company, Sector
+from applications.models import Company
+from reference.models import Sector
 from tooling.demo.people import SME_USER, Accounts, Person, demo
 
 ASCONIT_SIREN = "418756235"

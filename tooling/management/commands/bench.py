@@ -34,7 +34,7 @@ from applications.enums import (
     State,
     TurnoverBand,
 )
-from applications.models import Application, Company, Sector
+from applications.models import Application, Company
 from corporations.enums import MatchStatus
 from corporations.matching import rank
 from corporations.models import (
@@ -47,6 +47,7 @@ from corporations.models import (
 )
 from corporations.selectors import load_candidates, need_of, ranking_for
 from corporations.services import recount_records
+from reference.models import Sector
 from sponsors.enums import SponsorKind
 from sponsors.models import SponsorBody
 from tooling.bench import analyze, bare_render_ms, rolled_back, throwaway_database, with_bare_ratios
