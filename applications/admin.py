@@ -9,20 +9,13 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from companies.models import Company, CompanyMembership
+from companies.validators import normalize_siren
 from sponsors.models import Endorsement
 
 from . import services
 from .forms import CompanyForm, SirenField
-from .models import (
-    Application,
-    ApplicationEvent,
-    Company,
-    CompanyMembership,
-    Message,
-    Reminder,
-    ReminderSettings,
-)
-from .validators import normalize_siren
+from .models import Application, ApplicationEvent, Message, Reminder, ReminderSettings
 
 
 class SirenSearchMixin:

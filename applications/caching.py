@@ -52,7 +52,7 @@ APPLICATION_PARTS = {
     "corporations.Match": ("application_id", True),
 }
 NAMES_MODELS = (
-    "applications.Company",
+    "companies.Company",
     "reference.Sector",
     "sponsors.SponsorBody",
     "corporations.MemberCorporation",

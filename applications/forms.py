@@ -16,6 +16,8 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from companies.models import Company
+from companies.validators import normalize_siren, validate_siren
 from corporations.models import HostingOffer, Interlocutor
 from reference.geography import DEPARTMENT_REGION, REGION_NAMES
 from reference.models import Sector
@@ -23,9 +25,8 @@ from reference.widgets import DateInput, SearchableSelect, Select
 from sponsors.models import SponsorBody
 
 from .enums import Action, DocumentKind, Outcome, State, SupportKind
-from .models import Application, Company
+from .models import Application
 from .selectors import interlocutor_choices, proposable_interlocutors, staff_choices, team_members
-from .validators import normalize_siren, validate_siren
 
 
 class ReadOnce(BaseChoiceIterator):

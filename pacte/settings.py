@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "csp",
     "reference",
     "accounts",
+    "companies",
     "applications",
     "sponsors",
     "corporations",

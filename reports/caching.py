@@ -28,7 +28,7 @@ FIGURES = "reports:figures"
 FIGURES_MODELS = (
     "applications.Application",
     "applications.ApplicationEvent",
-    "applications.Company",
+    "companies.Company",
     "reference.Sector",
     "corporations.Match",
     "corporations.Interlocutor",

@@ -6,7 +6,9 @@ their app label (same rows, same ids, so permissions and the admin's log follow 
 
 The moves, each with `SeparateDatabaseAndState` (the tables keep their names):
 - `applications.Sector` -> `reference.Sector` (`reference.0001_initial`,
-  `corporations.0005_sector_moved`, `applications.0014_sector_moved`).
+  `corporations.0005_sector_moved`, `applications.0014_sector_moved`);
+- `applications.Company`, `applications.CompanyMembership` -> `companies` (`companies.0001_initial`,
+  `accounts.0004_company_moved`, `applications.0015_company_moved`).
 """
 
 import io
@@ -18,7 +20,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from applications.enums import State
-from applications.models import Application, Company
+from applications.models import Application
+from companies.models import Company
 from corporations.models import Interlocutor, Presence
 from reference.models import Sector
 
@@ -27,7 +30,11 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 # Unapplying these brings the database back to its layout before the moves (state only:
 # the tables do not change).
 BEFORE_THE_MOVES = [("reference", None)]
-MOVED = {("applications", "sector"): ("reference", "sector")}
+MOVED = {
+    ("applications", "sector"): ("reference", "sector"),
+    ("applications", "company"): ("companies", "company"),
+    ("applications", "companymembership"): ("companies", "companymembership"),
+}
 
 
 def snapshot() -> dict[str, list[tuple]]:
@@ -77,6 +84,8 @@ def test_an_existing_database_migrates_to_the_new_layout_with_every_row_intact(a
     assert ("applications", "0014_sector_moved") not in loader.applied_migrations
     assert "sector" in old.all_models["applications"]
     assert "sector" not in old.all_models.get("reference", {})
+    assert "company" in old.all_models["applications"]
+    assert "company" not in old.all_models.get("companies", {})
 
     # Rows written by the models of that time.
     OldSector = old.get_model("applications", "Sector")
@@ -128,6 +137,7 @@ def test_an_existing_database_migrates_to_the_new_layout_with_every_row_intact(a
         (pk, *renamed[app_label, model]) for pk, app_label, model in before["django_content_type"]
     } == set(after["django_content_type"])
     assert ContentType.objects.get_for_model(Sector).pk == old_types["applications"]
+    assert ContentType.objects.get_for_model(Company).app_label == "companies"
 
     # Today's models read them where they were.
     company = Company.objects.get(pk=old_company.pk)
@@ -152,5 +162,5 @@ def test_the_moves_come_back_too():
     migrate_to_the_end()
 
     assert {table for table in before if back[table] != before[table]} <= {"django_content_type"}
-    assert ("applications", "sector") in {(a, m) for _pk, a, m in back["django_content_type"]}
+    assert set(MOVED) <= {(a, m) for _pk, a, m in back["django_content_type"]}
     assert snapshot() == before

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from applications.models import Company
+from companies.models import Company
 from pacte.celery import app as celery_app
 from reference.models import Sector
 from tooling.demo.cast import Cast

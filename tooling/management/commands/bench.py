@@ -27,14 +27,10 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone, translation
 
 from accounts.models import User
-from applications.enums import (
-    ExportExperience,
-    Headcount,
-    Outcome,
-    State,
-    TurnoverBand,
-)
-from applications.models import Application, Company
+from applications.enums import Outcome, State
+from applications.models import Application
+from companies.enums import ExportExperience, Headcount, TurnoverBand
+from companies.models import Company
 from corporations.enums import MatchStatus
 from corporations.matching import rank
 from corporations.models import (

@@ -38,9 +38,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import StaffMembership, User
 from applications import audit, clock
-from applications.enums import Action, ExportExperience, Headcount, Outcome, State, TurnoverBand
-from applications.models import Application, ApplicationEvent, Company
+from applications.enums import Action, Outcome, State
+from applications.models import Application, ApplicationEvent
 from applications.workflow import TRANSITIONS
+from companies.enums import ExportExperience, Headcount, TurnoverBand
+from companies.models import Company
 from corporations.enums import MatchStatus
 from corporations.models import HostingOffer, Interlocutor, Match, MemberCorporation
 from corporations.services import recount_records

@@ -24,9 +24,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import StaffMembership, User
-from applications.enums import ExportExperience, Headcount, State, TurnoverBand
-from applications.models import Application, Company, InformationRequest, ReminderSettings
+from applications.enums import State
+from applications.models import Application, InformationRequest, ReminderSettings
 from applications.reminders import sweep
+from companies.enums import ExportExperience, Headcount, TurnoverBand
+from companies.models import Company
 from corporations.enums import MatchStatus
 from corporations.models import Interlocutor, Match, MemberCorporation
 from pacte.celery import app as celery_app
