@@ -8,9 +8,9 @@ from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from applications.widgets import SearchableSelect
 from corporations.models import MemberCorporation
 from outbox import services as outbox
+from reference.widgets import SearchableSelect
 from sponsors.models import SponsorBody
 
 from . import services, spraying

@@ -148,7 +148,7 @@ class Invitation(models.Model):
         verbose_name=_("grand groupe"),
     )
     company = models.ForeignKey(
-        "applications.Company",
+        "companies.Company",
         on_delete=models.CASCADE,
         null=True,
         blank=True,

@@ -10,7 +10,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import Company, CompanyMembership
+from companies.models import Company, CompanyMembership
 from corporations.models import Interlocutor, MemberCorporation
 from outbox import services as outbox
 from sponsors.models import Advisor, SponsorBody

@@ -1,4 +1,4 @@
-"""Admin of applications: NAF sectors, companies (SMEs) and their portage applications.
+"""Admin of applications: companies (SMEs) and their portage applications.
 
 An application's state only moves through the workflow services (which record who, when and
 why), so the admin shows the state and the history but never edits them, and deletes none of
@@ -9,21 +9,13 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from companies.models import Company, CompanyMembership
+from companies.validators import normalize_siren
 from sponsors.models import Endorsement
 
 from . import services
 from .forms import CompanyForm, SirenField
-from .models import (
-    Application,
-    ApplicationEvent,
-    Company,
-    CompanyMembership,
-    Message,
-    Reminder,
-    ReminderSettings,
-    Sector,
-)
-from .validators import normalize_siren
+from .models import Application, ApplicationEvent, Message, Reminder, ReminderSettings
 
 
 class SirenSearchMixin:
@@ -38,14 +30,6 @@ class SirenSearchMixin:
         if digits.isascii() and digits.isdigit():
             found |= queryset.filter(**{f"{self.siren_lookup}__contains": digits})
         return found, may_have_duplicates
-
-
-@admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
-    list_display = ["code", "label_fr", "label_en", "section"]
-    list_filter = [("section", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["code", "label_fr", "label_en"]
-    list_select_related = ["section"]
 
 
 class CompanyMembershipInline(admin.TabularInline):

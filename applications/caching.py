@@ -52,8 +52,8 @@ APPLICATION_PARTS = {
     "corporations.Match": ("application_id", True),
 }
 NAMES_MODELS = (
-    "applications.Company",
-    "applications.Sector",
+    "companies.Company",
+    "reference.Sector",
     "sponsors.SponsorBody",
     "corporations.MemberCorporation",
     "corporations.Interlocutor",

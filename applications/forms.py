@@ -16,22 +16,17 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from companies.models import Company
+from companies.validators import normalize_siren, validate_siren
 from corporations.models import HostingOffer, Interlocutor
+from reference.geography import DEPARTMENT_REGION, REGION_NAMES
+from reference.models import Sector
+from reference.widgets import DateInput, SearchableSelect, Select
 from sponsors.models import SponsorBody
 
 from .enums import Action, DocumentKind, Outcome, State, SupportKind
-from .geography import DEPARTMENT_REGION, REGION_NAMES
-from .models import Application, Company, Sector
+from .models import Application
 from .selectors import interlocutor_choices, proposable_interlocutors, staff_choices, team_members
-from .validators import normalize_siren, validate_siren
-from .widgets import SearchableSelect, Select
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ReadOnce(BaseChoiceIterator):
@@ -167,7 +162,7 @@ class CompanyForm(forms.ModelForm):
 class ApplicationForm(forms.ModelForm):
     """The SME's application; a draft may be saved before everything is filled in."""
 
-    # Said under the error summary's title (applications.templatetags.form_fields).
+    # Said under the error summary's title (reference.templatetags.form_fields).
     error_summary_note = _(
         "La demande n'est pas encore enregistrée : corrigez les champs signalés ci-dessous. "
         "Ce que vous avez saisi est conservé."

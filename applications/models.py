@@ -1,4 +1,4 @@
-"""Sectors, companies (the SMEs), their portage applications and the events of their life."""
+"""The portage applications of the SMEs (`companies`) and the events of their life."""
 
 import uuid
 from datetime import timedelta
@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
-from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete
@@ -14,10 +14,10 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from companies.models import Company
 from pacte.labels import country_name, label_of
 from pacte.rows import reverse_id
 
@@ -26,142 +26,12 @@ from .enums import (
     STATE_BADGES,
     Action,
     DocumentKind,
-    ExportExperience,
-    Headcount,
     Maturity,
     Milestone,
     Outcome,
     State,
     SupportKind,
-    TurnoverBand,
 )
-from .geography import DEPARTMENTS, REGIONS
-from .validators import SIREN_LENGTH, validate_siren
-
-REGION_NAMES = dict(REGIONS)
-
-
-class Sector(models.Model):
-    """A NAF rév. 2 section (letter) or division (two digits), loaded by a data migration."""
-
-    code = models.CharField(_("code"), max_length=2, unique=True)
-    section = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="divisions",
-        verbose_name=_("section"),
-    )
-    label_fr = models.CharField(_("libellé (français)"), max_length=200)
-    label_en = models.CharField(_("libellé (anglais)"), max_length=200)
-
-    class Meta:
-        verbose_name = _("secteur NAF")
-        verbose_name_plural = _("secteurs NAF")
-        ordering = ["code"]
-
-    def __str__(self):
-        return f"{self.code} – {self.label}"
-
-    @property
-    def label(self) -> str:
-        return self.label_en if (get_language() or "fr").startswith("en") else self.label_fr
-
-    @property
-    def is_division(self) -> bool:
-        return self.section_id is not None
-
-
-class Company(models.Model):
-    """An SME taking part in the programme; several users may act for it."""
-
-    legal_name = models.CharField(_("raison sociale"), max_length=200)
-    siren = models.CharField(
-        _("SIREN"),
-        max_length=9,
-        unique=True,
-        validators=[validate_siren],
-        help_text=_("9 chiffres, sans espace."),
-        error_messages={
-            "unique": _(
-                "Cette entreprise est déjà inscrite sur le portail. Demandez à l'un de ses "
-                "utilisateurs de vous y ajouter."
-            )
-        },
-    )
-    sector = models.ForeignKey(
-        Sector,
-        on_delete=models.PROTECT,
-        limit_choices_to={"section__isnull": False},
-        related_name="companies",
-        verbose_name=_("secteur d'activité (NAF)"),
-    )
-    headcount = models.CharField(_("effectif"), max_length=10, choices=Headcount.choices)
-    turnover = models.CharField(
-        _("chiffre d'affaires"), max_length=10, choices=TurnoverBand.choices
-    )
-    region = models.CharField(_("région"), max_length=3, choices=REGIONS)
-    department = models.CharField(
-        _("département"),
-        max_length=3,
-        choices=[(code, f"{code} – {name}") for code, name, _region in DEPARTMENTS],
-    )
-    website = models.CharField(
-        _("site web"), max_length=200, blank=True, validators=[URLValidator()]
-    )
-    export_experience = models.CharField(
-        _("expérience à l'export"), max_length=20, choices=ExportExperience.choices
-    )
-    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("PME")
-        verbose_name_plural = _("PME")
-        ordering = ["legal_name"]
-        constraints = [
-            # The compact ASCII form only (applications.validators.normalize_siren): one
-            # company, one way of writing its SIREN, so that uniqueness holds. \A and \Z, not
-            # ^ and $: Python's $ (SQLite's REGEXP) also matches before a final line break.
-            models.CheckConstraint(
-                condition=Q(siren__regex=r"\A[0-9]{9}\Z"),
-                name="company_siren_nine_ascii_digits",
-                violation_error_message=SIREN_LENGTH,
-            ),
-        ]
-
-    def __str__(self):
-        return self.legal_name
-
-    def get_absolute_url(self):
-        return reverse("applications:company_edit")
-
-    def get_region_display(self) -> str:
-        # Django's, without building the dict of every region on each row.
-        return REGION_NAMES.get(self.region, self.region)
-
-
-class CompanyMembership(models.Model):
-    """A user acting for a company (a person belongs to one company)."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="company_membership",
-        verbose_name=_("utilisateur"),
-    )
-    company = models.ForeignKey(
-        Company, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("PME")
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("membre d'une PME")
-        verbose_name_plural = _("membres de PME")
-
-    def __str__(self):
-        return f"{self.user} – {self.company}"
-
 
 # A review clock that runs: started, neither paused nor stopped (the partial index below
 # covers exactly these rows).

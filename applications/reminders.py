@@ -14,9 +14,8 @@ only relays the outbox, and what fell due waits for the next business day.
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
-import holidays
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
@@ -28,6 +27,7 @@ from corporations.enums import MatchStatus
 from corporations.models import Match
 from outbox import services as outbox
 from pacte.db import insert_once
+from reference.business_days import is_business_day
 
 from .enums import Milestone, State
 from .models import Application, InformationRequest, Reminder, ReminderSettings
@@ -38,11 +38,6 @@ logger = logging.getLogger(__name__)
 BATCH = 1000
 SEND_TASK = "applications.tasks.send_reminder_mails"
 DAY = timedelta(days=1)
-
-
-def is_business_day(day: date) -> bool:
-    """Monday to Friday, and not a public holiday in France."""
-    return day.weekday() < 5 and day not in holidays.country_holidays("FR", years=day.year)
 
 
 # --- What is due ------------------------------------------------------------------------------

@@ -20,9 +20,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext, gettext_lazy, ngettext
 
+from reference.geography import REGION_NAMES
+
 from . import clock as review_clock
 from .enums import STATE_BADGES, State
-from .geography import REGION_NAMES
 from .models import Application
 
 SECTOR_LABEL_CHARS = 40  # the sector's label is cut to this in the staff and sponsor queues

@@ -31,12 +31,14 @@ from django_countries import countries
 from accounts.models import StaffMembership, User
 from accounts.permissions import can
 from accounts.rules import is_association_staff
+from companies.models import Company
 from corporations.enums import MatchStatus
 from corporations.models import Interlocutor, Match
 from notifications.models import Notification
 from pacte import generations
 from pacte.labels import labels_of
 from pacte.prepared import PreparedQuery
+from reference.models import Sector
 from reports import figures
 from sponsors.enums import Decision
 from sponsors.models import Endorsement, SponsorBody
@@ -45,16 +47,7 @@ from sponsors.rules import advisor_body_id, is_advisor_of_sponsor
 from . import delays
 from .delays import DelayEstimate, DelayEstimates, WordedDelays
 from .enums import Action, DocumentKind, Milestone, State
-from .models import (
-    Application,
-    ApplicationEvent,
-    Company,
-    Document,
-    Message,
-    Reminder,
-    Sector,
-    Visit,
-)
+from .models import Application, ApplicationEvent, Document, Message, Reminder, Visit
 from .recipients import COMPANY, SPONSOR
 from .rules import company_id_of, is_company_member
 

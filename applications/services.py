@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from accounts.permissions import can
 from accounts.rules import is_association_staff
+from companies.models import Company, CompanyMembership
 from corporations.enums import MatchStatus
 from corporations.models import HostingOffer, Interlocutor, Match
 from notifications import services as inbox
@@ -29,16 +30,7 @@ from sponsors.models import Endorsement, SponsorBody
 
 from . import clock, documents, workflow
 from .enums import Action, DocumentKind, Outcome, State
-from .models import (
-    Application,
-    ApplicationEvent,
-    Company,
-    CompanyMembership,
-    Document,
-    InformationRequest,
-    Message,
-    Visit,
-)
+from .models import Application, ApplicationEvent, Document, InformationRequest, Message, Visit
 from .workflow import TRANSITIONS, permission_for
 
 

@@ -25,9 +25,10 @@ from accounts.permissions import can, rule_required
 from accounts.ratelimits import exceeded, rate_limited
 from accounts.ratelimits import message as rate_message
 from accounts.roles import role_of
-from corporations import m49, ranking_cache
+from corporations import ranking_cache
 from corporations.enums import MatchStatus
 from pacte import page_cache
+from reference import m49
 from reports import programme
 from sponsors.enums import Decision
 

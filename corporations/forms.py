@@ -11,9 +11,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from applications.forms import DateInput
-from applications.models import Sector
-from applications.widgets import SearchableSelect, SearchableSelectMultiple
+from reference.models import Sector
+from reference.widgets import DateInput, SearchableSelect, SearchableSelectMultiple
 
 from . import services
 from .models import Absence, HostingOffer, Interlocutor, MemberCorporation, Presence

@@ -49,7 +49,7 @@ class Presence(models.Model):
     country = CountryField(_("pays"), db_index=True)
     city = models.CharField(_("ville"), max_length=100, blank=True)
     sectors = models.ManyToManyField(
-        "applications.Sector", blank=True, related_name="presences", verbose_name=_("secteurs")
+        "reference.Sector", blank=True, related_name="presences", verbose_name=_("secteurs")
     )
     since = models.PositiveSmallIntegerField(_("présent depuis (année)"), null=True, blank=True)
 
@@ -86,7 +86,7 @@ class Interlocutor(models.Model):
     job_title = models.CharField(_("fonction"), max_length=200, blank=True)
     countries = CountryField(_("pays suivis"), multiple=True, blank=True)
     sectors = models.ManyToManyField(
-        "applications.Sector",
+        "reference.Sector",
         blank=True,
         related_name="interlocutors",
         verbose_name=_("secteurs suivis"),

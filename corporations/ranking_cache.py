@@ -26,8 +26,9 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.utils import timezone, translation
 
-from applications.models import Application, ApplicationEvent, Sector
+from applications.models import Application, ApplicationEvent
 from pacte import generations
+from reference.models import Sector
 
 from .matching import Ranking
 from .models import Absence, HostingOffer, Interlocutor, Match, MemberCorporation, Presence

@@ -24,8 +24,8 @@ from django_countries import countries as country_names
 
 from accounts.rules import is_association_staff
 from applications.models import Application
+from reference import m49
 
-from . import m49
 from .enums import MatchStatus
 from .matching import Candidate, Contact, Need, Offer, Place, Ranking, Uncovered, rank
 from .models import Absence, HostingOffer, Interlocutor, Match, MemberCorporation, Presence

@@ -14,7 +14,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from applications.models import Sector
+from reference.models import Sector
 
 from . import ranking_cache
 from .enums import MatchStatus

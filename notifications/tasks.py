@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from accounts.mail import MAIL_TASK_OPTIONS
 from accounts.models import User
-from applications.reminders import is_business_day
 from outbox import services as outbox
 from outbox.services import once
+from reference.business_days import is_business_day
 
 from . import services
 from .models import Notification

@@ -26,7 +26,8 @@ from django.utils import timezone
 from accounts.models import Invitation, User
 from accounts.rules import is_association_staff
 from applications import selectors
-from applications.models import Application, ApplicationEvent, Company, Document, Message
+from applications.models import Application, ApplicationEvent, Document, Message
+from companies.models import Company
 from notifications.models import Notification, Preference
 
 FORMAT = "pacte-pme-export/1"

@@ -27,7 +27,8 @@ from django.utils.translation import gettext as _
 from accounts.models import Invitation, StaffMembership, User
 from applications import caching
 from applications.enums import State
-from applications.models import Application, Company, CompanyMembership, Visit
+from applications.models import Application, Visit
+from companies.models import Company, CompanyMembership
 from corporations.models import Absence, Interlocutor
 from notifications import news
 from notifications.models import Notification, Preference

@@ -28,8 +28,8 @@ FIGURES = "reports:figures"
 FIGURES_MODELS = (
     "applications.Application",
     "applications.ApplicationEvent",
-    "applications.Company",
-    "applications.Sector",
+    "companies.Company",
+    "reference.Sector",
     "corporations.Match",
     "corporations.Interlocutor",
     "corporations.MemberCorporation",

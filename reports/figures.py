@@ -46,9 +46,10 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from applications.enums import Action, State
-from applications.models import Application, ApplicationEvent, Sector
+from applications.models import Application, ApplicationEvent
 from corporations.enums import MatchStatus
 from corporations.models import HostingOffer, Interlocutor, Match, MemberCorporation
+from reference.models import Sector
 from sponsors.models import SponsorBody
 
 from .models import Goal

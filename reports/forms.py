@@ -9,21 +9,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from applications.models import Sector
-from applications.widgets import SearchableSelect, Select
+from reference.models import Sector
+from reference.widgets import DateInput, SearchableSelect, Select
 from sponsors.models import SponsorBody
 
 from .figures import Period
 
 FIRST_YEAR = 2009  # the programme's
 LONGEST_PERIOD = timedelta(days=366 * 10)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 @functools.cache

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications.geography import REGIONS
+from reference.geography import REGIONS
 
 from .enums import Decision, SponsorKind
 

@@ -13,24 +13,12 @@ from stdnum import luhn
 
 from accounts.models import StaffMembership, User
 from applications import services
-from applications.enums import (
-    Action,
-    ExportExperience,
-    Headcount,
-    Maturity,
-    Outcome,
-    State,
-    TurnoverBand,
-)
-from applications.models import (
-    Application,
-    ApplicationEvent,
-    Company,
-    CompanyMembership,
-    InformationRequest,
-    Sector,
-)
+from applications.enums import Action, Maturity, Outcome, State
+from applications.models import Application, ApplicationEvent, InformationRequest
+from companies.enums import ExportExperience, Headcount, TurnoverBand
+from companies.models import Company, CompanyMembership
 from corporations.models import HostingOffer, Interlocutor, Match, MemberCorporation, Presence
+from reference.models import Sector
 from sponsors.enums import SponsorKind
 from sponsors.models import Advisor, Endorsement, SponsorBody
 

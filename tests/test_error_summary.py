@@ -16,7 +16,7 @@ from django.urls import reverse
 from accounts.forms import LoginForm
 from applications.enums import State
 from applications.forms import ApplicationForm
-from applications.templatetags.form_fields import ErrorItem, error_items
+from reference.templatetags.form_fields import ErrorItem, error_items
 
 pytestmark = pytest.mark.django_db
 

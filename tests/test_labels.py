@@ -8,11 +8,12 @@ from django_countries import countries
 from django_countries.fields import Country
 
 from applications.enums import State
-from applications.geography import REGIONS
-from applications.models import Application, Company
+from applications.models import Application
+from companies.models import Company
 from notifications.enums import Kind
 from notifications.models import Notification
 from pacte.labels import country_name, label_of
+from reference.geography import REGIONS
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from applications.naf import DIVISIONS, SECTIONS
+from reference.naf import DIVISIONS, SECTIONS
 
 
 def load_sectors(apps, schema_editor):

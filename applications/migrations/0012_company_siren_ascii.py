@@ -12,7 +12,7 @@ even once normalised.
 
 from django.db import migrations, models
 
-from applications.validators import normalize_siren
+from companies.validators import normalize_siren
 
 
 class SirenMigrationError(Exception):

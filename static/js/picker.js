@@ -5,7 +5,7 @@
    as removable chips. The <select> stays in the form, hidden from view and from assistive
    technologies, and is what the form sends: without this script the page works as before,
    and the server validates the same values. The words come from the select's data-picker-*
-   attributes (rendered in the page's language by applications.widgets). No inline style: the
+   attributes (rendered in the page's language by reference.widgets). No inline style: the
    Content-Security-Policy allows none; the look is in css/picker.css. */
 (function () {
   "use strict";

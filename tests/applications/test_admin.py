@@ -13,7 +13,8 @@ from django.utils import timezone
 from accounts.models import User
 from applications import services
 from applications.enums import Action, Milestone, State
-from applications.models import Application, ApplicationEvent, Company, Reminder
+from applications.models import Application, ApplicationEvent, Reminder
+from companies.models import Company
 from corporations.models import Match
 from sponsors.models import Endorsement
 from tests.factories import ApplicationFactory, CompanyFactory, snapshot
@@ -311,8 +312,8 @@ def test_admin_cannot_delete_a_company_with_applications(client, admin_user, rat
     company = rated_application.company
     before = snapshot(rated_application)
     client.force_login(admin_user)
-    url = reverse("admin:applications_company_delete", args=[company.pk])
-    changelist = reverse("admin:applications_company_changelist")
+    url = reverse("admin:companies_company_delete", args=[company.pk])
+    changelist = reverse("admin:companies_company_changelist")
 
     assert client.get(url).status_code == 403
     assert client.post(url, {"post": "yes"}).status_code == 403
@@ -329,7 +330,7 @@ def test_admin_may_delete_a_company_without_applications(client, admin_user):
     client.force_login(admin_user)
 
     response = client.post(
-        reverse("admin:applications_company_delete", args=[company.pk]), {"post": "yes"}
+        reverse("admin:companies_company_delete", args=[company.pk]), {"post": "yes"}
     )
 
     assert response.status_code == 302
@@ -342,7 +343,7 @@ def test_admin_cannot_delete_a_company_through_its_draft_only(client, admin_user
     client.force_login(admin_user)
 
     response = client.post(
-        reverse("admin:applications_company_delete", args=[draft.company_id]), {"post": "yes"}
+        reverse("admin:companies_company_delete", args=[draft.company_id]), {"post": "yes"}
     )
 
     assert response.status_code == 403

@@ -9,8 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
 
 from applications.enums import State, SupportKind
-from applications.models import Application, Company, InformationRequest, Sector
-from applications.validators import normalize_siren, validate_siren
+from applications.models import Application, InformationRequest
+from companies.models import Company
+from companies.validators import normalize_siren, validate_siren
+from reference.models import Sector
 from tests.factories import (
     ApplicationFactory,
     CompanyFactory,

@@ -13,11 +13,12 @@ from django.test.utils import CaptureQueriesContext
 
 from applications.enums import Action, Milestone, State
 from applications.models import Application, ApplicationEvent, Reminder, ReminderSettings
-from applications.reminders import is_business_day, sweep
+from applications.reminders import sweep
 from corporations.enums import MatchStatus
 from corporations.models import Interlocutor, Match
 from outbox.models import Message
 from outbox.services import relay
+from reference.business_days import is_business_day
 from tests.factories import ApplicationFactory, StaffMembershipFactory, perform
 
 pytestmark = pytest.mark.django_db

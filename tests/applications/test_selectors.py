@@ -10,7 +10,7 @@ from accounts.models import User
 from accounts.permissions import can
 from applications import services
 from applications.enums import State
-from applications.models import Application, Sector
+from applications.models import Application
 from applications.selectors import (
     interlocutor_followed,
     proposable_interlocutors,
@@ -23,6 +23,7 @@ from applications.selectors import (
     staff_queue_counts,
     visible_applications,
 )
+from reference.models import Sector
 from sponsors.models import SponsorBody
 from tests.factories import (
     ApplicationFactory,

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from applications.enums import Action, State
-from applications.models import Application, ApplicationEvent, Company
+from applications.models import Application, ApplicationEvent
+from companies.models import Company
 from tests.factories import (
     ApplicationFactory,
     CompanyFactory,
@@ -547,7 +548,7 @@ def test_admin_company_search_finds_a_siren_however_typed(client, admin_user, ty
     CompanyFactory(legal_name="Hydro Conseil Bretagne")
     client.force_login(admin_user)
 
-    response = client.get(reverse("admin:applications_company_changelist"), {"q": typed})
+    response = client.get(reverse("admin:companies_company_changelist"), {"q": typed})
 
     assert list(response.context["cl"].result_list) == [company]
 
@@ -567,7 +568,7 @@ def test_admin_application_search_finds_a_siren_however_typed(client, admin_user
 def test_admin_company_form_stores_the_compact_ascii_siren(client, admin_user):
     company = CompanyFactory(siren="982380578")
     client.force_login(admin_user)
-    page = client.get(reverse("admin:applications_company_change", args=[company.pk]))
+    page = client.get(reverse("admin:companies_company_change", args=[company.pk]))
     data = {
         **page.context["adminform"].form.initial,
         "siren": " ９８２ ３８０ ５７８ ",
@@ -576,7 +577,7 @@ def test_admin_company_form_stores_the_compact_ascii_siren(client, admin_user):
     }
 
     response = client.post(
-        reverse("admin:applications_company_change", args=[company.pk]),
+        reverse("admin:companies_company_change", args=[company.pk]),
         {key: value for key, value in data.items() if value is not None},
     )
 

@@ -8,7 +8,6 @@ capacity)`: 8 when nobody is followed yet) and the smoothed record (7 for a newc
 from dataclasses import replace
 from datetime import date
 
-from corporations import m49
 from corporations.matching import (
     W_CITY,
     W_COUNTRY,
@@ -28,6 +27,7 @@ from corporations.matching import (
     Ranking,
     rank,
 )
+from reference import m49
 
 TODAY = date(2026, 3, 2)
 

@@ -11,8 +11,8 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corporations import m49
 from corporations.matching import Candidate, Need, Offer, Place, Ranked, Ranking, rank
+from reference import m49
 
 # South-eastern Asia (035), Southern Asia (034), Western Europe (155).
 COUNTRIES = ["VN", "TH", "MY", "IN", "FR"]

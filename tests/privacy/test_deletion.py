@@ -15,15 +15,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Invitation, StaffMembership, User
 from applications import services as application_services
 from applications.enums import State
-from applications.models import (
-    Application,
-    ApplicationEvent,
-    Company,
-    CompanyMembership,
-    Document,
-    Message,
-    Visit,
-)
+from applications.models import Application, ApplicationEvent, Document, Message, Visit
+from companies.models import Company, CompanyMembership
 from corporations.models import Interlocutor, Match
 from notifications.enums import Delivery, Kind
 from notifications.models import Notification, Preference

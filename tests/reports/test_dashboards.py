@@ -12,9 +12,9 @@ from django.utils.html import escape
 
 from applications import services
 from applications.enums import Action
-from applications.widgets import picker_attrs
 from corporations.models import Interlocutor
 from pacte import generations
+from reference.widgets import picker_attrs
 from reports import caching
 from reports.forms import FiguresFilterForm
 from reports.models import Goal

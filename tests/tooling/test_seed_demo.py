@@ -19,7 +19,8 @@ from accounts.models import User
 from accounts.roles import role_of
 from applications import selectors, services
 from applications.enums import Action, Maturity, State
-from applications.models import Application, Company, ReminderSettings
+from applications.models import Application, ReminderSettings
+from companies.models import Company
 from corporations.enums import MatchStatus
 from corporations.models import HostingOffer, Interlocutor, Match
 from corporations.selectors import ranking_for

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from accounts.models import User
-from applications.models import Company
+from companies.models import Company
 from corporations.models import HostingOffer, Interlocutor
 from sponsors.models import SponsorBody
 from tooling.demo.companies import COMPANIES

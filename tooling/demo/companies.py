@@ -2,8 +2,9 @@
 (found by SIREN on the next runs)."""
 
 from applications import services
-from applications.enums import ExportExperience, Headcount, TurnoverBand
-from applications.models import Company, Sector
+from companies.enums import ExportExperience, Headcount, TurnoverBand
+from companies.models import Company
+from reference.models import Sector
 from tooling.demo.people import SME_USER, Accounts, Person, demo
 
 ASCONIT_SIREN = "418756235"

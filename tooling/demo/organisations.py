@@ -2,8 +2,8 @@
 corporations with their presences and hosting offers, looked up by name so that seeding again
 changes nothing."""
 
-from applications.models import Sector
 from corporations.models import HostingOffer, MemberCorporation, Presence
+from reference.models import Sector
 from sponsors.enums import SponsorKind
 from sponsors.models import SponsorBody
 

@@ -11,8 +11,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import two_factor
 from accounts.models import StaffMembership, User
-from applications.models import Sector
 from corporations.models import Absence, Interlocutor, MemberCorporation
+from reference.models import Sector
 from sponsors.models import Advisor, SponsorBody
 from tooling.demo.organisations import (
     CCE_OCCITANIE,

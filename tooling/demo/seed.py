@@ -10,8 +10,9 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from applications.models import Company, Sector
+from companies.models import Company
 from pacte.celery import app as celery_app
+from reference.models import Sector
 from tooling.demo.cast import Cast
 from tooling.demo.companies import ASCONIT_SIREN, seed_companies
 from tooling.demo.history import forget_history_notifications, seed_goals, seed_history

@@ -8,14 +8,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from applications import audit, clock, services
-from applications.models import (
-    Application,
-    ApplicationEvent,
-    Company,
-    Document,
-    InformationRequest,
-    Message,
-)
+from applications.models import Application, ApplicationEvent, Document, InformationRequest, Message
+from companies.models import Company
 from corporations.models import Match
 from notifications.models import Notification
 from sponsors.models import Endorsement

@@ -27,14 +27,10 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone, translation
 
 from accounts.models import User
-from applications.enums import (
-    ExportExperience,
-    Headcount,
-    Outcome,
-    State,
-    TurnoverBand,
-)
-from applications.models import Application, Company, Sector
+from applications.enums import Outcome, State
+from applications.models import Application
+from companies.enums import ExportExperience, Headcount, TurnoverBand
+from companies.models import Company
 from corporations.enums import MatchStatus
 from corporations.matching import rank
 from corporations.models import (
@@ -47,6 +43,7 @@ from corporations.models import (
 )
 from corporations.selectors import load_candidates, need_of, ranking_for
 from corporations.services import recount_records
+from reference.models import Sector
 from sponsors.enums import SponsorKind
 from sponsors.models import SponsorBody
 from tooling.bench import analyze, bare_render_ms, rolled_back, throwaway_database, with_bare_ratios

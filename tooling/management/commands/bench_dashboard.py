@@ -38,13 +38,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import StaffMembership, User
 from applications import audit, clock
-from applications.enums import Action, ExportExperience, Headcount, Outcome, State, TurnoverBand
-from applications.geography import DEPARTMENTS
-from applications.models import Application, ApplicationEvent, Company, Sector
+from applications.enums import Action, Outcome, State
+from applications.models import Application, ApplicationEvent
 from applications.workflow import TRANSITIONS
+from companies.enums import ExportExperience, Headcount, TurnoverBand
+from companies.models import Company
 from corporations.enums import MatchStatus
 from corporations.models import HostingOffer, Interlocutor, Match, MemberCorporation
 from corporations.services import recount_records
+from reference.geography import DEPARTMENTS
+from reference.models import Sector
 from reports.forms import FiguresFilterForm
 from reports.models import Goal
 from sponsors.enums import SponsorKind

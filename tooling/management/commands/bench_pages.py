@@ -46,13 +46,8 @@ from accounts import two_factor
 from accounts.models import User
 from applications import audit
 from applications.enums import Action, DocumentKind, State
-from applications.models import (
-    Application,
-    ApplicationEvent,
-    CompanyMembership,
-    Document,
-    Message,
-)
+from applications.models import Application, ApplicationEvent, Document, Message
+from companies.models import CompanyMembership
 from corporations.enums import MatchStatus
 from corporations.models import Interlocutor, MemberCorporation, Presence
 from notifications.enums import Kind

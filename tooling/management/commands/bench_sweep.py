@@ -24,18 +24,16 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import StaffMembership, User
-from applications.enums import ExportExperience, Headcount, State, TurnoverBand
-from applications.models import (
-    Application,
-    Company,
-    InformationRequest,
-    ReminderSettings,
-    Sector,
-)
-from applications.reminders import is_business_day, sweep
+from applications.enums import State
+from applications.models import Application, InformationRequest, ReminderSettings
+from applications.reminders import sweep
+from companies.enums import ExportExperience, Headcount, TurnoverBand
+from companies.models import Company
 from corporations.enums import MatchStatus
 from corporations.models import Interlocutor, Match, MemberCorporation
 from pacte.celery import app as celery_app
+from reference.business_days import is_business_day
+from reference.models import Sector
 from sponsors.enums import SponsorKind
 from sponsors.models import Advisor, SponsorBody
 from tooling.bench import analyze, bare_render_ms, rolled_back, throwaway_database, with_bare_ratios

@@ -254,3 +254,12 @@ class SearchableSelectMultiple(_Searchable, SelectMultiple):
     chips, rather than a select asking for Ctrl+click."""
 
     picker = "multiple"
+
+
+class DateInput(forms.DateInput):
+    """A date picked with the browser's own calendar (`<input type="date">`, ISO value)."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)

@@ -7,8 +7,8 @@ from django import forms
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy, override
 
-from applications import widgets
-from applications.models import Sector
+from reference import widgets
+from reference.models import Sector
 
 CHOICES = [
     ("", "Tous"),

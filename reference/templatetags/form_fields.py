@@ -1,5 +1,5 @@
 """Template filters and tags for forms: `{{ field|as_field }}` writes what crispy-forms'
-`as_crispy_field` writes, in Python for selects and checkboxes (`applications.widgets`);
+`as_crispy_field` writes, in Python for selects and checkboxes (`reference.widgets`);
 `{% error_summary form %}` writes the summary of a form's errors that every form of the
 portal shows at its top after a failed submit (through crispy's `bootstrap5/errors.html`)."""
 
@@ -9,7 +9,7 @@ from django import template
 from django.forms.formsets import BaseFormSet
 from django.utils.translation import gettext, ngettext
 
-from applications.widgets import crispy_field
+from reference.widgets import crispy_field
 
 register = template.Library()
 
