@@ -334,7 +334,11 @@ def test_an_advisor_sees_only_their_body(history, today):
     assert 'name="sponsor_body"' not in page
     assert "table-sponsor_bodies" not in page
     assert 'data-testid="table-load"' not in page  # no interlocutor's name
-    assert history.interlocutors["schneider"].user.last_name not in page
+    # The full name, not the last name alone (a random "Pierre" is in "Saint-Pierre-et-Miquelon",
+    # a choice of the country filter).
+    interlocutor = history.interlocutors["schneider"].user
+    assert interlocutor.get_full_name() not in page
+    assert interlocutor.email not in page
     assert history.applications["G"].reference not in page  # another body's overdue review
 
 
