@@ -79,14 +79,19 @@ def percent(value, decimals=0) -> str:
     return f"{figure}{NBSP}%" if _french() else f"{figure}%"
 
 
+def _french_day(fmt: str, value) -> str:
+    """`fmt` with "1er" for the first of the month: Django's formats have no ordinal for
+    French, so the day ("j") is followed by two literals on that day."""
+    return fmt.replace("j", r"j\e\r", 1) if value.day == 1 else fmt
+
+
 def long_date(value) -> str:
     """The date in a sentence: "1er février 2026", "3 décembre 2026"; "February 1, 2026"."""
     if value in (None, ""):
         return ""
     value = _local(value)
     if _french():
-        # Django's formats have no ordinal for French: "1er" is written as two literals.
-        return formats.date_format(value, r"j\e\r F Y" if value.day == 1 else LONG_DATE["fr"])
+        return formats.date_format(value, _french_day(LONG_DATE["fr"], value))
     return formats.date_format(value, LONG_DATE["en"])
 
 
@@ -96,8 +101,7 @@ def long_datetime(value) -> str:
         return ""
     value = _local(value)
     if _french():
-        fmt = LONG_DATETIME["fr"]
-        return formats.date_format(value, r"j\e\r" + fmt[1:] if value.day == 1 else fmt)
+        return formats.date_format(value, _french_day(LONG_DATETIME["fr"], value))
     return formats.date_format(value, LONG_DATETIME["en"])
 
 
@@ -112,8 +116,7 @@ def day_heading(value, this_year: int | None = None) -> str:
         this_year = timezone.localdate().year
     year = value.year != this_year
     if _french():
-        fmt = r"l j\e\r F" if value.day == 1 else "l j F"
-        return formats.date_format(value, fmt + (" Y" if year else ""))
+        return formats.date_format(value, _french_day("l j F" + (" Y" if year else ""), value))
     return formats.date_format(value, "l, F j" + (", Y" if year else ""))
 
 
