@@ -63,7 +63,7 @@ lint: $(VENV)/.installed
 # its reason), pip-audit over the pinned requirements (exceptions in
 # .ci/pip-audit-exceptions.txt).
 security: $(VENV)/.installed
-	$(VENV)/bin/bandit -q -r accounts applications corporations notifications outbox sponsors pacte privacy reference companies reports tooling -x '*/migrations/*'
+	$(VENV)/bin/bandit -q -r core accounts applications corporations notifications outbox sponsors pacte privacy reference companies reports tooling -x '*/migrations/*'
 	$(PY) .ci/audit_dependencies.py
 
 format: $(VENV)/.installed

@@ -7,8 +7,7 @@ from django.db import DEFAULT_DB_ALIAS
 from django.db.models import OuterRef, Subquery
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from notifications.models import unread_count_of_outer_user
-from pacte.prepared import PreparedQuery
+from core.prepared import PreparedQuery
 
 from .models import User
 
@@ -28,23 +27,32 @@ REQUEST_USER_RELATIONS = (
 CONFIRMED_DEVICE_PK = Subquery(
     TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True).order_by("-pk").values("pk")[:1]
 )
-UNREAD_NOTIFICATIONS = unread_count_of_outer_user()
+
+# What the apps above add to the request's user, by name: a subquery on the outer user's `pk`
+# each (`annotate_request_users`). The apps register them from their `ready()`, before any
+# request; accounts lies below them and does not import them.
+REQUEST_USER_ANNOTATIONS: dict = {}
+
+
+def annotate_request_users(**annotations) -> None:
+    """Load these annotations with every request's user, in the same query: the
+    notifications app's unread count (`unread_notifications`, the bell's), for one."""
+    REQUEST_USER_ANNOTATIONS.update(annotations)
+    _prepared.clear()
 
 
 def request_users():
     """Users as a request needs them: roles joined; the primary key of their confirmed
     authenticator app (`confirmed_device_pk`, None without one), from which
     `accounts.two_factor.step_due` and `accounts.middleware.OTPMiddleware` tell the second
-    factor on every request; and their unread notifications (`unread_notifications`, the
-    bell's count, `notifications.context_processors`)."""
+    factor on every request; and what the apps registered (`annotate_request_users`)."""
     return User.objects.select_related(*REQUEST_USER_RELATIONS).annotate(
-        confirmed_device_pk=CONFIRMED_DEVICE_PK,
-        unread_notifications=UNREAD_NOTIFICATIONS,
+        confirmed_device_pk=CONFIRMED_DEVICE_PK, **REQUEST_USER_ANNOTATIONS
     )
 
 
 # A primary key no user has, in the place of the one each request asks for
-# (`pacte.prepared`: the query's SQL is written once per process and database).
+# (`core.prepared`: the query's SQL is written once per process and database).
 PLACEHOLDER = -318_507_441
 
 

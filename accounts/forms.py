@@ -8,10 +8,8 @@ from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from corporations.models import MemberCorporation
 from outbox import services as outbox
 from reference.widgets import SearchableSelect
-from sponsors.models import SponsorBody
 
 from . import services, spraying
 from .enums import Role
@@ -197,9 +195,13 @@ class InvitationForm(forms.ModelForm):
         self.fields["role"].choices = [("", _("Choisissez un rôle"))] + [
             (role.value, role.label) for role in Role if role != Role.COMPANY
         ]
-        self.fields["sponsor_body"].queryset = SponsorBody.objects.filter(is_active=True)
+        self.fields["sponsor_body"].queryset = self.fields["sponsor_body"].queryset.filter(
+            is_active=True
+        )
         self.fields["sponsor_body"].empty_label = _("Aucun (sauf pour un conseiller)")
-        self.fields["corporation"].queryset = MemberCorporation.objects.filter(is_active=True)
+        self.fields["corporation"].queryset = self.fields["corporation"].queryset.filter(
+            is_active=True
+        )
         self.fields["corporation"].empty_label = _("Aucun (sauf pour un correspondant)")
 
     def clean_email(self):

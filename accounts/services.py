@@ -10,14 +10,11 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
-from companies.models import Company, CompanyMembership
-from corporations.models import Interlocutor, MemberCorporation
 from outbox import services as outbox
-from sponsors.models import Advisor, SponsorBody
 
 from .enums import Role
 from .mail import build_mail, send_mail_to_user
-from .models import Invitation, StaffMembership, User
+from .models import Invitation, User
 
 
 class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
@@ -165,11 +162,12 @@ def invite(
     first_name: str,
     last_name: str,
     role: Role,
-    sponsor_body: SponsorBody | None = None,
-    corporation: MemberCorporation | None = None,
-    company: Company | None = None,
+    sponsor_body=None,
+    corporation=None,
+    company=None,
 ) -> Invitation:
-    """Record an invitation and mail its link to the person invited."""
+    """Record an invitation and mail its link to the person invited: an advisor to their
+    `sponsor_body`, an interlocutor to their `corporation`, an SME's member to its `company`."""
     invitation = Invitation.objects.create(
         email=email.lower(),
         first_name=first_name,
@@ -250,18 +248,34 @@ def accept_invitation(invitation: Invitation, password: str) -> User:
     except IntegrityError as error:  # The same address signed up a moment ago.
         raise InvitationError(taken) from error
 
-    if invitation.role == Role.ADVISOR:
-        Advisor.objects.create(user=user, sponsor_body_id=invitation.sponsor_body_id)
-    elif invitation.role == Role.STAFF:
-        StaffMembership.objects.create(user=user)
-    elif invitation.role == Role.INTERLOCUTOR:
-        Interlocutor.objects.create(user=user, corporation_id=invitation.corporation_id)
-    elif invitation.role == Role.COMPANY:
-        CompanyMembership.objects.create(user=user, company_id=invitation.company_id)
-    else:  # The database refuses other roles; this is a programming error.
-        raise ValueError(f"Unknown invitation role: {invitation.role}")
+    _join(user, invitation)
 
     invitation.accepted_at = timezone.now()
     invitation.user = user
     invitation.save(update_fields=["accepted_at", "user"])
     return user
+
+
+# What makes an account hold a role: the user's one-to-one relation to their membership row and
+# the organisation it belongs to, a field named alike on the invitation and on that row. Accounts
+# lie below the organisations' apps: their models are reached through these relations.
+MEMBERSHIPS = {
+    Role.ADVISOR: ("advisor_membership", "sponsor_body"),
+    Role.STAFF: ("staff_membership", None),
+    Role.INTERLOCUTOR: ("interlocutor", "corporation"),
+    Role.COMPANY: ("company_membership", "company"),
+}
+
+
+def _join(user: User, invitation: Invitation) -> None:
+    """Give the invited person their role: an advisor's, staff's, interlocutor's or company
+    member's row, in the organisation the invitation names."""
+    try:
+        relation, organisation = MEMBERSHIPS[invitation.role]
+    except KeyError:  # The database refuses other roles; this is a programming error.
+        raise ValueError(f"Unknown invitation role: {invitation.role}") from None
+    membership = User._meta.get_field(relation).related_model
+    fields = (
+        {f"{organisation}_id": getattr(invitation, f"{organisation}_id")} if organisation else {}
+    )
+    membership.objects.create(user=user, **fields)

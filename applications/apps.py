@@ -9,7 +9,8 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Demandes de portage")
 
     def ready(self):
-        from . import caching, selectors
+        from . import caching, ranking, selectors
 
         selectors.connect_team()
         caching.connect()
+        ranking.connect()

@@ -1,10 +1,10 @@
-"""What the pages of applications kept in the cache (`pacte.page_cache`) are worked out from,
+"""What the pages of applications kept in the cache (`core.page_cache`) are worked out from,
 and the writes that make them stale.
 
 - An application's page (`detail_key`): that application's own generation
   (`application_generation`), moved on by a save or deletion of the application, its events,
   messages, documents, questions, endorsements, matches and reminders; for the staff, the
-  generation of the ranking they propose from (`corporations.ranking_cache.RANKING`); and what
+  generation of the ranking they propose from (`corporations.selectors.RANKING`); and what
   was new to the person, the entries of the timeline after their previous visit (`new_since`).
   Its panel "Et maintenant ?" (`next_step`) quotes the delay estimates, which no generation
   follows: read at most ten minutes old (`selectors.delay_estimates`), kept as long as the page.
@@ -28,10 +28,10 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone, translation
 
 from accounts.rules import is_association_staff
-from corporations.ranking_cache import RANKING
+from core import generations, page_cache
+from core.page_cache import GENERATION_SECONDS
+from corporations.selectors import RANKING
 from notifications import news
-from pacte import generations, page_cache
-from pacte.page_cache import GENERATION_SECONDS
 
 from .clock import clock_of
 from .selectors import TEAM

@@ -19,7 +19,7 @@ from django.http import FileResponse, HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from pacte import typography
+from core import typography
 
 # Accepted kinds: the extension the stored file gets, and the content type it is served with.
 PDF = ("pdf", "application/pdf")

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from companies.models import Company
-from pacte.labels import country_name, label_of
-from pacte.rows import reverse_id
+from core.labels import country_name, label_of
+from core.rows import reverse_id
 
 from . import audit, clock
 from .enums import (

@@ -23,10 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.db import insert_once
 from corporations.enums import MatchStatus
 from corporations.models import Match
 from outbox import services as outbox
-from pacte.db import insert_once
 from reference.business_days import is_business_day
 
 from .enums import Milestone, State

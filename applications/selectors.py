@@ -32,19 +32,18 @@ from accounts.models import StaffMembership, User
 from accounts.permissions import can
 from accounts.rules import is_association_staff
 from companies.models import Company
+from core import generations
+from core.labels import labels_of
+from core.prepared import PreparedQuery
 from corporations.enums import MatchStatus
 from corporations.models import Interlocutor, Match
 from notifications.models import Notification
-from pacte import generations
-from pacte.labels import labels_of
-from pacte.prepared import PreparedQuery
 from reference.models import Sector
-from reports import figures
 from sponsors.enums import Decision
 from sponsors.models import Endorsement, SponsorBody
 from sponsors.rules import advisor_body_id, is_advisor_of_sponsor
 
-from . import delays
+from . import delays, review_times
 from .delays import DelayEstimate, DelayEstimates, WordedDelays
 from .enums import Action, DocumentKind, Milestone, State
 from .models import Application, ApplicationEvent, Document, Message, Reminder, Visit
@@ -91,7 +90,7 @@ def application_page_of(user: User, pk: int) -> Application | None:
     """The application `pk` if the user may open it, as its page reads it: with its owner,
     this user's previous visit (`with_last_visit`) and whether they have unread notifications
     about it (`with_news`). One query, whose SQL is written once per kind of person
-    (`pacte.prepared`): the page is the one read most."""
+    (`core.prepared`): the page is the one read most."""
     if not user.is_authenticated or not user.is_active:
         return None
     low, high = connection.ops.integer_field_range(Application._meta.pk.get_internal_type())
@@ -605,11 +604,11 @@ def expected_review(now: datetime) -> DelayEstimate:
     """The median and 90th percentile of the reviews finished (accepted or rejected) in the
     last 90 days, pauses excluded, as the dashboards count them; the programme's one month
     until there are enough."""
-    stats = figures.review_stats(
+    stats = review_times.review_stats(
         Application.objects.filter(
             review_stopped_at__gte=now - timedelta(days=REVIEW_ESTIMATE_WINDOW_DAYS),
             endorsed_at__isnull=False,
-            state__in=figures.DECIDED_STATES,
+            state__in=review_times.DECIDED_STATES,
         )
     )
     if stats.reviews < settings.REVIEW_ESTIMATE_MIN_REVIEWS:
@@ -645,18 +644,10 @@ def expected_sponsor(now: datetime) -> DelayEstimate:
     if len(durations) < settings.REVIEW_ESTIMATE_MIN_REVIEWS:
         return DelayEstimate(settings.SPONSOR_TARGET_DAYS, settings.SPONSOR_TARGET_DAYS, 0)
     return DelayEstimate(
-        math.ceil(figures.days(_quantile(durations, 0.5))),
-        math.ceil(figures.days(_quantile(durations, 0.9))),
+        math.ceil(review_times.days(review_times.quantile_of(durations, 0.5))),
+        math.ceil(review_times.days(review_times.quantile_of(durations, 0.9))),
         len(durations),
     )
-
-
-def _quantile(ordered: list[timedelta], quantile: float) -> timedelta:
-    """Linear interpolation between the two nearest ranks, as `reports.figures` and
-    PostgreSQL's percentile_cont."""
-    position = quantile * (len(ordered) - 1)
-    low, high = ordered[math.floor(position)], ordered[math.ceil(position)]
-    return low + (high - low) * (position - math.floor(position))
 
 
 DELAYS_SECONDS = 10 * 60  # the estimates quoted may be this old (as the pages kept in the cache)

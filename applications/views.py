@@ -1,5 +1,5 @@
 """Pages of the portal around applications: the SME's, the sponsor's, the association's and the
-interlocutor's, plus the home page that sends each person to their own."""
+interlocutor's (the home page, which sends each person to their own, is `reports.views.public`)."""
 
 from operator import attrgetter
 
@@ -25,14 +25,12 @@ from accounts.permissions import can, rule_required
 from accounts.ratelimits import exceeded, rate_limited
 from accounts.ratelimits import message as rate_message
 from accounts.roles import role_of
-from corporations import ranking_cache
+from core import page_cache
 from corporations.enums import MatchStatus
-from pacte import page_cache
 from reference import m49
-from reports import programme
 from sponsors.enums import Decision
 
-from . import caching, clock, documents, guide, lists, rows, selectors, services
+from . import caching, clock, documents, lists, ranking, rows, selectors, services
 from .enums import Action, State
 from .forms import (
     ACTION_FORMS,
@@ -46,32 +44,6 @@ from .forms import (
 from .models import Application
 from .next_step import named_matches, next_step
 from .services import DocumentRefused, WorkflowError
-
-ROLE_HOME = {
-    Role.COMPANY: "applications:dashboard",
-    Role.ADVISOR: "applications:sponsor_queue",
-    Role.STAFF: "applications:staff_queue",
-    Role.INTERLOCUTOR: "applications:interlocutor_queue",
-}
-
-
-def home(request):
-    role = role_of(request.user)
-    if role is not None:
-        return redirect(ROLE_HOME[role])
-    if request.user.is_authenticated:
-        return redirect("applications:company_create")
-    return render(
-        request,
-        "home.html",
-        {
-            "headline": programme.live_figures(),
-            "delays": selectors.worded_delays(),
-            "prepare": guide.what_to_prepare(),
-            "contact_email": settings.CONTACT_EMAIL,
-        },
-    )
-
 
 # --- The company -------------------------------------------------------------------------
 
@@ -344,7 +316,7 @@ def application_detail(request, pk):
 
 def _detail_page(request, application, since, now) -> page_cache.Cached:
     """The page's content as this person sees it, from the cache when nothing it shows has
-    changed since it was rendered (`caching`, `pacte.page_cache`)."""
+    changed since it was rendered (`caching`, `core.page_cache`)."""
     user = request.user
     key = caching.detail_key(application, user, now)
     cached = page_cache.read(key, now)
@@ -511,7 +483,7 @@ def _owner_panel(user, application, owner_form) -> dict:
 def _ranking_of(application):
     """The cached ranking, with the interlocutors the application may be proposed to (the same
     rows and matches decide both)."""
-    return ranking_cache.ranking_of(
+    return ranking.ranking_of(
         application, proposable=lambda: selectors.interlocutor_choices(application)
     )
 
@@ -764,7 +736,7 @@ def _page(request, queryset):
 
 def _list_page(request, name: str, build):
     """A list of applications whose content is kept in the cache until what it shows changes
-    (`caching`, `pacte.page_cache`): `build(now)` gives its template's context and the next
+    (`caching`, `core.page_cache`): `build(now)` gives its template's context and the next
     moment it changes with time alone. The page is `applications/<name>.html`, its content
     `applications/_<name>_content.html`."""
     now = timezone.now()

@@ -7,8 +7,3 @@ from django.utils.translation import gettext_lazy as _
 class CorporationsConfig(AppConfig):
     name = "corporations"
     verbose_name = _("Grands groupes membres")
-
-    def ready(self):
-        from . import ranking_cache
-
-        ranking_cache.connect()

@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
-from pacte import typography
+from core import typography
 
 # --- Weights: points a reason adds to the score (the maximum is about 130). -------------------
 

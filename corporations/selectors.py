@@ -19,44 +19,20 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django_countries import countries as country_names
 
 from accounts.rules import is_association_staff
-from applications.models import Application
 from reference import m49
 
 from .enums import MatchStatus
-from .matching import Candidate, Contact, Need, Offer, Place, Ranking, Uncovered, rank
+from .matching import Candidate, Contact, Need, Offer, Place, Uncovered
 from .models import Absence, HostingOffer, Interlocutor, Match, MemberCorporation, Presence
 from .rules import interlocutor_of
 
-
-def need_of(application: Application, *, on: date | None = None) -> Need:
-    sector = application.company.sector
-    country = str(application.target_country)
-    return Need(
-        country=country,
-        city=application.target_city,
-        subregion=m49.subregion_of(country),
-        division=sector.code if sector.section_id else "",
-        section=sector.section.code if sector.section_id else sector.code,
-        wants_hosting=application.wants_hosting,
-        desks=application.hosting_desks or 0,
-        vie=application.hosting_vie_count or 0,
-        on=on or timezone.localdate(),
-    )
-
-
-def ranking_for(application: Application, *, on: date | None = None) -> Ranking:
-    """The ranked interlocutors for an application (3 queries, whatever the data's size; 2
-    more when nobody ranked knows the country, for the corporations present there anyway)."""
-    need = need_of(application, on=on)
-    ranking = rank(need, load_candidates(need, application_id=application.pk))
-    nobody = not ranking.available and not ranking.unavailable
-    if nobody or ranking.nearby_only:
-        ranking.uncovered, ranking.uncovered_nearby = present_uncovered(need, or_subregion=nobody)
-    return ranking
+# The generation (`core.generations`) of everything the ranking reads, which each change of it
+# moves on: `applications.ranking` follows the rows' signals; a bulk update, which sends none,
+# moves it on itself (`services.recount_records`).
+RANKING = "corporations:ranking"
 
 
 def present_uncovered(need: Need, *, or_subregion: bool) -> tuple[list[Uncovered], bool]:

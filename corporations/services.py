@@ -14,12 +14,12 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core import generations
 from reference.models import Sector
 
-from . import ranking_cache
 from .enums import MatchStatus
 from .models import HostingOffer, Interlocutor, Match, MemberCorporation
-from .selectors import subquery_total
+from .selectors import RANKING, subquery_total
 
 PROFILE_FIELDS = ["job_title", "countries", "capacity"]
 OFFER_FIELDS = [
@@ -52,7 +52,7 @@ def recount_records(interlocutors: QuerySet[Interlocutor] | None = None) -> int:
         ratings_sum=subquery_total(rated, "interlocutor", Sum("application__rating")),
         ratings_count=subquery_total(rated, "interlocutor", Count("pk")),
     )
-    ranking_cache.invalidate()  # an update sends no signal
+    generations.bump(RANKING)  # an update sends no signal (`applications.ranking`)
     return updated
 
 

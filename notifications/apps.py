@@ -8,6 +8,11 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
+        from accounts.backends import annotate_request_users
+
         from . import news
+        from .models import unread_count_of_outer_user
 
         news.connect()
+        # The bell's count comes with the request's user, in the query that loads them.
+        annotate_request_users(unread_notifications=unread_count_of_outer_user())

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from pacte.labels import label_of
-from pacte.rows import reverse_id
+from core.labels import label_of
+from core.rows import reverse_id
 
 from .enums import Delivery, Kind
 
@@ -29,7 +29,8 @@ class NotificationQuerySet(models.QuerySet):
 
 def unread_count_of_outer_user():
     """A subquery: the number of unread notifications of the user of the outer query (its
-    `pk`), counted on the bell's partial index. For `accounts.backends.request_users`."""
+    `pk`), counted on the bell's partial index. Loaded with every request's
+    user (`accounts.backends.annotate_request_users`, from `NotificationsConfig.ready`)."""
     counted = (
         Notification.objects.unread()
         .filter(user=OuterRef("pk"))

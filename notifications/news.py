@@ -1,4 +1,4 @@
-"""A person's notifications as the pages kept in the cache follow them (`pacte.page_cache`).
+"""A person's notifications as the pages kept in the cache follow them (`core.page_cache`).
 
 The list of notifications and the queues (whose rows are marked when their application has
 unread news) hold the person's *news generation* in their key; it moves on when one of their
@@ -8,8 +8,8 @@ which sends no signal: `services` and `privacy` call `changed` then.
 
 from django.db.models.signals import post_save
 
-from pacte import generations
-from pacte.page_cache import GENERATION_SECONDS
+from core import generations
+from core.page_cache import GENERATION_SECONDS
 
 
 def generation_name(user_id: int) -> str:

@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from pacte.typography import day_heading
+from core.typography import day_heading
 
 from .models import Notification
 

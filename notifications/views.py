@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from pacte import page_cache
+from core import page_cache
 
 from . import news, rows, services
 from .forms import PreferencesForm
@@ -27,7 +27,7 @@ PAGE_SIZE = 30
 def notification_list(request):
     """The person's notifications, newest first, by day and by application (`rows.days`: a
     page holds PAGE_SIZE notifications, grouped within it); the page's content kept in the
-    cache until one of them changes (`pacte.page_cache`, `news`; its key holds the day, which
+    cache until one of them changes (`core.page_cache`, `news`; its key holds the day, which
     "Aujourd'hui" and "Hier" follow)."""
 
     def build():

@@ -12,10 +12,9 @@ import logging
 from contextlib import contextmanager
 from datetime import timedelta
 
+from celery import current_app
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-
-from pacte.celery import app as celery_app
 
 from .models import Delivery, Message
 
@@ -89,12 +88,14 @@ def relay(ids: list[int] | None = None, *, older_than=None, limit: int = RELAY_B
 
 def _task(name: str):
     """The task called `name` ("module.function"), its module imported if need be: the
-    process that relays (a web worker) may not have imported it yet."""
+    process that relays (a web worker) may not have imported it yet. The app is the project's
+    (`pacte.celery`, current once Django's settings package is imported): the outbox lies
+    below the project and does not import it."""
     try:
         importlib.import_module(name.rpartition(".")[0])
     except ImportError:
         return None
-    return celery_app.tasks.get(name)
+    return current_app.tasks.get(name)
 
 
 def relay_pending(now=None) -> int:

@@ -115,7 +115,7 @@ TEMPLATES = [
                 "notifications.context_processors.bell",
             ],
             # Numbers, money and dates in the reader's language, decided in one place.
-            "libraries": {"typography": "pacte.typography"},
+            "libraries": {"typography": "core.typography"},
         },
     },
 ]

@@ -4,10 +4,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
-from applications import views as application_views
+from reports.views import public as public_views
 
 urlpatterns = [
-    path("", application_views.home, name="home"),
+    path("", public_views.home, name="home"),
     path("comptes/", include("accounts.urls")),
     path("demandes/", include("applications.urls")),
     path("groupes/", include("corporations.urls")),

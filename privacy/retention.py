@@ -35,12 +35,12 @@ from accounts.models import User
 from applications import caching
 from applications.enums import State
 from applications.models import Application, Document, Message, Visit
+from core.db import insert_once
 from notifications import news
 from notifications.models import Notification
 from outbox import services as outbox
 from outbox.models import Delivery
 from outbox.models import Message as OutboxMessage
-from pacte.db import insert_once
 
 from .models import DraftReminder
 

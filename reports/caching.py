@@ -5,7 +5,7 @@ Two pages are rendered from the cache when nothing they show has changed:
 - the public directory of member corporations with its world map (`views.public`), keyed by
   the language.
 
-Each key also holds a *generation* (`pacte.generations`) that the writes which change what a
+Each key also holds a *generation* (`core.generations`) that the writes which change what a
 page shows move on, so that the next view works the page out again. The counters
 move on the saves and deletions of the models concerned (the receivers below), whoever makes
 them: the workflow's services, the sweep, the admin, the forms. A bulk `update()` sends no
@@ -20,7 +20,7 @@ A database restored or rebuilt under a cache kept should come with the cache flu
 benchmark empties its own).
 """
 
-from pacte import generations
+from core import generations
 
 # The dashboard's figures: the applications, their events (a transition, a withdrawal), the
 # proposals, the interlocutors' load, the goal, and the names the breakdowns show.

@@ -15,7 +15,6 @@ What each figure counts:
   stage each reached, where the open ones wait and where the others left.
 """
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -27,9 +26,7 @@ from django.db.models import (
     Case,
     Count,
     DateField,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
     FilteredRelation,
     OuterRef,
@@ -47,6 +44,16 @@ from django_countries import countries
 
 from applications.enums import Action, State
 from applications.models import Application, ApplicationEvent
+from applications.review_times import (
+    ACCOMPANIED_STATES,
+    DAY,
+    DECIDED_STATES,
+    REVIEW_TIME,
+    ReviewStats,
+    quantile_ranks,
+    ranked_stats,
+    share,
+)
 from corporations.enums import MatchStatus
 from corporations.models import HostingOffer, Interlocutor, Match, MemberCorporation
 from reference.models import Sector
@@ -54,9 +61,6 @@ from sponsors.models import SponsorBody
 
 from .models import Goal
 
-DAY = timedelta(days=1)
-ACCOMPANIED_STATES = (State.ACCOMPANIED, State.CLOSED)
-DECIDED_STATES = (*ACCOMPANIED_STATES, State.REJECTED)  # the review's own decisions
 # An application waiting at one stage for longer than this is stalled there.
 STALL_DAYS = 14
 
@@ -157,14 +161,6 @@ def month_of(field_name: str, period: "Period") -> Case:
     return Case(*months, output_field=DateField())
 
 
-def days(duration: timedelta | None) -> float | None:
-    return None if duration is None else round(duration / DAY, 1)
-
-
-def share(part: int, whole: int) -> float | None:
-    return None if not whole else round(100 * part / whole, 1)
-
-
 # --- SMEs accompanied against the year's goal --------------------------------------------------
 
 
@@ -258,76 +254,10 @@ def accompanied(scope: Scope, period: Period, today: date) -> Accompanied:
 
 
 @dataclass(frozen=True)
-class ReviewStats:
-    reviews: int = 0
-    mean_days: float | None = None
-    median_days: float | None = None
-    p90_days: float | None = None
-    within_target: int = 0
-
-    @property
-    def within_target_share(self) -> float | None:
-        return share(self.within_target, self.reviews)
-
-
-@dataclass(frozen=True)
 class ReviewTimes:
     target_days: int
     overall: ReviewStats
     by_month: list[tuple[date, ReviewStats]]
-
-
-REVIEW_TIME = ExpressionWrapper(
-    F("review_stopped_at") - F("endorsed_at") - F("review_paused_for"),
-    output_field=DurationField(),
-)
-QUANTILES = (0.5, 0.9)
-
-
-def _ranks(count: int) -> set[int]:
-    """The 1-based ranks the quantiles of `count` sorted values need (linear interpolation
-    between the two nearest ranks, as PostgreSQL's percentile_cont)."""
-    ranks = set()
-    for quantile in QUANTILES:
-        position = 1 + quantile * (count - 1)
-        ranks |= {math.floor(position), math.ceil(position)}
-    return ranks
-
-
-def _quantile(values: dict[int, timedelta], count: int, quantile: float) -> timedelta:
-    position = 1 + quantile * (count - 1)
-    low, high = values[math.floor(position)], values[math.ceil(position)]
-    return low + (high - low) * (position - math.floor(position))
-
-
-def _stats(values: dict[int, timedelta], count: int, total: timedelta, within: int):
-    """The statistics of `count` reviews from their total time and the ranked durations the
-    quantiles need (`values`, by rank)."""
-    return ReviewStats(
-        reviews=count,
-        mean_days=days(total / count),
-        median_days=days(_quantile(values, count, 0.5)),
-        p90_days=days(_quantile(values, count, 0.9)),
-        within_target=within,
-    )
-
-
-def review_stats(reviews: QuerySet[Application]) -> ReviewStats:
-    """The statistics of these finished reviews, in two queries: their count and total, then
-    the few ranked durations the quantiles need."""
-    target = timedelta(days=settings.REVIEW_TARGET_DAYS)
-    reviews = reviews.order_by().annotate(duration=REVIEW_TIME)
-    row = reviews.aggregate(
-        n=Count("pk"), total=Sum("duration"), within=Count("pk", filter=Q(duration__lte=target))
-    )
-    if not row["n"]:
-        return ReviewStats()
-    values = dict(
-        reviews.annotate(rank=Window(RowNumber(), order_by=F("duration").asc()))
-        .filter(rank__in=_ranks(row["n"]))
-        .values_list("rank", "duration")
-    )
-    return _stats(values, row["n"], row["total"], row["within"])
 
 
 def finished_reviews(scope: Scope, period: Period) -> QuerySet[Application]:
@@ -359,9 +289,9 @@ def review_times(scope: Scope, period: Period) -> ReviewTimes:
         )
     }
     overall_count = sum(row["n"] for row in monthly.values())
-    wanted = Q(rank_all__in=_ranks(overall_count))
+    wanted = Q(rank_all__in=quantile_ranks(overall_count))
     for month, row in monthly.items():
-        wanted |= Q(month=month, rank__in=_ranks(row["n"]))
+        wanted |= Q(month=month, rank__in=quantile_ranks(row["n"]))
     picked: dict[date | None, dict[int, timedelta]] = defaultdict(dict)
     if overall_count:
         ranked = (
@@ -377,7 +307,7 @@ def review_times(scope: Scope, period: Period) -> ReviewTimes:
             picked[None][rank_all] = duration
 
     def stats(key, count, total, within) -> ReviewStats:
-        return _stats(picked[key], count, total, within) if count else ReviewStats()
+        return ranked_stats(picked[key], count, total, within) if count else ReviewStats()
 
     by_month = []
     for month in period.months:

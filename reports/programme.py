@@ -16,8 +16,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django_countries import countries
 
+from core import generations
 from corporations.models import HostingOffer, MemberCorporation, Presence
-from pacte import generations
 
 from . import caching, figures, worldmap
 

@@ -10,9 +10,9 @@ from django_countries.fields import Country
 from applications.enums import State
 from applications.models import Application
 from companies.models import Company
+from core.labels import country_name, label_of
 from notifications.enums import Kind
 from notifications.models import Notification
-from pacte.labels import country_name, label_of
 from reference.geography import REGIONS
 
 

@@ -1,12 +1,12 @@
-"""pacte.rows.reverse_id: the address Django's reverse() makes, for each row's id."""
+"""core.rows.reverse_id: the address Django's reverse() makes, for each row's id."""
 
 import pytest
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 from django.utils import translation
 
 from applications.models import Application
+from core.rows import reverse_id
 from notifications.models import Notification
-from pacte.rows import reverse_id
 
 VIEWS = ["applications:detail", "notifications:open", "applications:submit"]
 

@@ -1,4 +1,4 @@
-"""Typography in each language: counts, numbers, money and dates (pacte.typography), the
+"""Typography in each language: counts, numbers, money and dates (core.typography), the
 sentences that count, and English without French spaces before its punctuation."""
 
 from datetime import UTC, date, datetime
@@ -12,8 +12,8 @@ from django.utils import translation
 
 from applications.documents import _megabytes
 from applications.forms import MessageForm
+from core import typography
 from corporations.matching import Text, _say
-from pacte import typography
 
 NBSP = "\xa0"
 PO = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"

@@ -18,8 +18,8 @@ from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from pacte.labels import labels_of
-from pacte.rows import STAND_IN
+from core.labels import labels_of
+from core.rows import STAND_IN
 
 from ..enums import DocumentKind
 

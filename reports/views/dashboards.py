@@ -25,9 +25,9 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import can
 from accounts.rules import is_association_staff
+from core import generations
 from corporations.models import MemberCorporation
 from corporations.rules import interlocutor_of
-from pacte import generations
 from sponsors.models import SponsorBody
 from sponsors.rules import advisor_body_id
 

@@ -1,14 +1,44 @@
-"""The programme's public pages, open to everyone: the programme explained, and the member
-corporations with the countries where they operate. No personal data (`reports.programme`)."""
+"""The programme's public pages, open to everyone: the home page (which sends each person who
+holds a role to their own), the programme explained, and the member corporations with the
+countries where they operate. No personal data (`reports.programme`)."""
 
-from django.shortcuts import render
+from django.conf import settings
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from applications import selectors
+from accounts.enums import Role
+from accounts.roles import role_of
+from applications import guide, selectors
 from applications.enums import State, SupportKind
 
 from .. import programme as reads
+
+ROLE_HOME = {
+    Role.COMPANY: "applications:dashboard",
+    Role.ADVISOR: "applications:sponsor_queue",
+    Role.STAFF: "applications:staff_queue",
+    Role.INTERLOCUTOR: "applications:interlocutor_queue",
+}
+
+
+def home(request):
+    role = role_of(request.user)
+    if role is not None:
+        return redirect(ROLE_HOME[role])
+    if request.user.is_authenticated:
+        return redirect("applications:company_create")
+    return render(
+        request,
+        "home.html",
+        {
+            "headline": reads.live_figures(),
+            "delays": selectors.worded_delays(),
+            "prepare": guide.what_to_prepare(),
+            "contact_email": settings.CONTACT_EMAIL,
+        },
+    )
+
 
 # What each kind of support brings (the programme's own words).
 SUPPORTS = [

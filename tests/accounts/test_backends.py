@@ -127,7 +127,7 @@ def test_a_session_verified_with_someone_elses_app_is_not(client, staff_user, st
     assert response.wsgi_request.user.is_verified() is False
 
 
-# --- The request's user, its query written once (accounts.backends, pacte.prepared) ----
+# --- The request's user, its query written once (accounts.backends, core.prepared) ----
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -1,4 +1,4 @@
-"""The pages kept in the cache (`pacte.page_cache`, `applications.caching`): served again
+"""The pages kept in the cache (`core.page_cache`, `applications.caching`): served again
 while nothing they show has changed, worked out again at once when it has, never one
 person's page to another, never a CSRF token kept."""
 
@@ -15,8 +15,8 @@ from django.utils import timezone
 from applications import caching, clock, selectors, services
 from applications.enums import State
 from applications.models import Application
+from core import page_cache
 from notifications.models import Notification
-from pacte import page_cache
 from tests.factories import InterlocutorFactory
 
 pytestmark = pytest.mark.django_db
@@ -275,7 +275,7 @@ def test_a_running_clock_changes_when_the_next_day_under_review_begins():
     now = endorsed + timedelta(days=3, hours=2)
     review = clock.clock_of(application, now)
     assert review.changes_at(now) == endorsed + timedelta(days=4)
-    # Stale from that moment on (`pacte.page_cache.read`): the days turn with it.
+    # Stale from that moment on (`core.page_cache.read`): the days turn with it.
     before = clock.clock_of(application, review.changes_at(now) - timedelta(seconds=1))
     after = clock.clock_of(application, review.changes_at(now) + timedelta(microseconds=1))
     assert before.days_elapsed + 1 == after.days_elapsed

@@ -1,5 +1,5 @@
 """An application's page in French and in English typography: money, the long date with
-"1er", and the account's language choosing which (pacte.typography)."""
+"1er", and the account's language choosing which (core.typography)."""
 
 from datetime import date
 

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 
 from applications.models import Application
+from applications.ranking import ranking_for
 from corporations.models import HostingOffer, Interlocutor
-from corporations.selectors import ranking_for
 
 pytestmark = pytest.mark.django_db
 

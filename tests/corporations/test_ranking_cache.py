@@ -10,10 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from applications import ranking as ranking_cache
 from applications.enums import Action, State
-from corporations import ranking_cache, services
+from core import generations, typography
+from corporations import services
 from corporations.models import Absence, Interlocutor, Presence
-from pacte import generations, typography
 from tests.factories import InterlocutorFactory, MemberCorporationFactory, PresenceFactory, sector
 
 pytestmark = pytest.mark.django_db

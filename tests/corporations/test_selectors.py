@@ -11,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from applications import services
 from applications.enums import Action, State
 from applications.models import Application
+from applications.ranking import need_of, ranking_for
 from corporations.matching import Candidate, Need, Offer, Place
 from corporations.models import Absence, HostingOffer
-from corporations.selectors import load_candidates, need_of, ranking_for
+from corporations.selectors import load_candidates
 from tests.factories import (
     ApplicationFactory,
     HostingOfferFactory,

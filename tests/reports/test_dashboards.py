@@ -12,8 +12,8 @@ from django.utils.html import escape
 
 from applications import services
 from applications.enums import Action
+from core import generations
 from corporations.models import Interlocutor
-from pacte import generations
 from reference.widgets import picker_attrs
 from reports import caching
 from reports.forms import FiguresFilterForm

@@ -20,10 +20,10 @@ from accounts.roles import role_of
 from applications import selectors, services
 from applications.enums import Action, Maturity, State
 from applications.models import Application, ReminderSettings
+from applications.ranking import ranking_for
 from companies.models import Company
 from corporations.enums import MatchStatus
 from corporations.models import HostingOffer, Interlocutor, Match
-from corporations.selectors import ranking_for
 from notifications.models import Notification
 from reports.models import Goal
 from tooling.demo.history import HISTORY

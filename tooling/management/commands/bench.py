@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 from accounts.models import User
 from applications.enums import Outcome, State
 from applications.models import Application
+from applications.ranking import need_of, ranking_for
 from companies.enums import ExportExperience, Headcount, TurnoverBand
 from companies.models import Company
 from corporations.enums import MatchStatus
@@ -41,7 +42,7 @@ from corporations.models import (
     MemberCorporation,
     Presence,
 )
-from corporations.selectors import load_candidates, need_of, ranking_for
+from corporations.selectors import load_candidates
 from corporations.services import recount_records
 from reference.models import Sector
 from sponsors.enums import SponsorKind

@@ -1,6 +1,8 @@
-"""The ranking staff read on an application's page, cached until what it depends on changes.
+"""The ranking staff read on an application's page: the application's need, the interlocutors
+ranked for it (`corporations.matching.rank` over `corporations.selectors.load_candidates`),
+cached until what it depends on changes.
 
-`selectors.ranking_for` reads every candidate interlocutor with their corporation's presences,
+`ranking_for` reads every candidate interlocutor with their corporation's presences,
 offers, load and record: a few queries, and some ten milliseconds of building them. Staff open
 an application's page far more often than any of that changes, so the ranking is kept in the
 cache under a key that holds everything it is worked out from:
@@ -14,30 +16,64 @@ cache under a key that holds everything it is worked out from:
   (proposed, accepted, declined, expired, closed), an application event (every workflow move,
   the counters the services update with it) and a user saved (a name, an account deactivated).
   The signals below move it on when any of those rows is saved or deleted; `invalidate()` is
-  for the bulk updates that send no signal (`services.recount_records`).
+  for the bulk updates that send no signal (`corporations.services.recount_records`).
 
-The generation is `pacte.generations`'. The page says as of when the ranking was worked out.
+The generation is `core.generations`', named by `corporations.selectors.RANKING`. The page says
+as of when the ranking was worked out.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.utils import timezone, translation
 
-from applications.models import Application, ApplicationEvent
-from pacte import generations
+from core import generations
+from corporations.matching import Need, Ranking, rank
+from corporations.models import (
+    Absence,
+    HostingOffer,
+    Interlocutor,
+    Match,
+    MemberCorporation,
+    Presence,
+)
+from corporations.selectors import RANKING, load_candidates, present_uncovered
+from reference import m49
 from reference.models import Sector
 
-from .matching import Ranking
-from .models import Absence, HostingOffer, Interlocutor, Match, MemberCorporation, Presence
-from .selectors import ranking_for
+from .models import Application, ApplicationEvent
 
 # A cached ranking is worked out again at least this often (seconds), whatever happens.
 RANKING_SECONDS = 60 * 60
 
-RANKING = "corporations:ranking"
+
+def need_of(application: Application, *, on: date | None = None) -> Need:
+    sector = application.company.sector
+    country = str(application.target_country)
+    return Need(
+        country=country,
+        city=application.target_city,
+        subregion=m49.subregion_of(country),
+        division=sector.code if sector.section_id else "",
+        section=sector.section.code if sector.section_id else sector.code,
+        wants_hosting=application.wants_hosting,
+        desks=application.hosting_desks or 0,
+        vie=application.hosting_vie_count or 0,
+        on=on or timezone.localdate(),
+    )
+
+
+def ranking_for(application: Application, *, on: date | None = None) -> Ranking:
+    """The ranked interlocutors for an application (3 queries, whatever the data's size; 2
+    more when nobody ranked knows the country, for the corporations present there anyway)."""
+    need = need_of(application, on=on)
+    ranking = rank(need, load_candidates(need, application_id=application.pk))
+    nobody = not ranking.available and not ranking.unavailable
+    if nobody or ranking.nearby_only:
+        ranking.uncovered, ranking.uncovered_nearby = present_uncovered(need, or_subregion=nobody)
+    return ranking
 
 
 @dataclass(frozen=True)
@@ -88,7 +124,7 @@ def invalidate() -> None:
 
 
 def connect() -> None:
-    """Wire the signals (from `CorporationsConfig.ready`); a login (`last_login` saved alone)
+    """Wire the signals (from `ApplicationsConfig.ready`); a login (`last_login` saved alone)
     changes nothing the ranking reads."""
     generations.follow(
         RANKING,

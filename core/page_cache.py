@@ -8,7 +8,7 @@ key that holds all it was worked out from (`request_key`):
 - the person it was rendered for (`person`: their primary key and every role they hold), the
   language and the day;
 - the query string (filters, page);
-- the *generations* (`pacte.generations`) of the rows it shows, which the writes that change
+- the *generations* (`core.generations`) of the rows it shows, which the writes that change
   them move on: `applications.caching` (applications and their parts, the names shown,
   the queues) and `notifications.news` (a person's notifications) say which;
 - and, for an entry, the next moment at which what it shows changes with time alone (a review
@@ -57,7 +57,7 @@ class Cached:
 def csrf_mark() -> str:
     """What stands for the CSRF token in a rendered page kept in the cache: the same in every
     process (derived from the secret key), which no one can type into a message by chance."""
-    return "csrf-" + salted_hmac("pacte.page_cache", "csrf-mark").hexdigest()
+    return "csrf-" + salted_hmac("core.page_cache", "csrf-mark").hexdigest()
 
 
 def person(user) -> str:

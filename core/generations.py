@@ -5,7 +5,7 @@ A key that caches something derived from the database holds the current generati
 depends on (`current(name)`); a write that changes it moves the generation on (`bump(name)`),
 so that the next reading works it out again and the old entry, never read again, expires.
 `follow(name, models)` wires the models' signals to it: `reports.caching` (the dashboard, the
-directory, the live figures), `corporations.ranking_cache` (the staff ranking),
+directory, the live figures), `applications.ranking` (the staff ranking),
 `applications.caching` (the names on the pages) and `applications.selectors` (the team).
 
 A generation is a new random value, never a counter that an evicted key would start again from
