@@ -147,7 +147,7 @@ def verify_email(request, uidb64, token):
                 "entreprise."
             ),
         )
-        return _remember_language(redirect("applications:company_create"), user)
+        return _remember_language(redirect("companies:create"), user)
     return render(request, "accounts/verify_email_confirm.html", {"verified_user": user})
 
 

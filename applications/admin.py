@@ -1,70 +1,18 @@
-"""Admin of applications: companies (SMEs) and their portage applications.
+"""Admin of the SMEs' portage applications (the companies' is `companies.admin`).
 
 An application's state only moves through the workflow services (which record who, when and
 why), so the admin shows the state and the history but never edits them, and deletes none of
 the records the workflow writes (applications, events, reminders).
 """
 
-from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from companies.models import Company, CompanyMembership
-from companies.validators import normalize_siren
+from companies.admin import SirenSearchMixin
 from sponsors.models import Endorsement
 
 from . import services
-from .forms import CompanyForm, SirenField
 from .models import Application, ApplicationEvent, Message, Reminder, ReminderSettings
-
-
-class SirenSearchMixin:
-    """The search also finds a SIREN however it is typed ("982.380.578", full-width digits):
-    its compact form against the stored one, which is always compact."""
-
-    siren_lookup = "siren"
-
-    def get_search_results(self, request, queryset, search_term):
-        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        digits = normalize_siren(search_term)
-        if digits.isascii() and digits.isdigit():
-            found |= queryset.filter(**{f"{self.siren_lookup}__contains": digits})
-        return found, may_have_duplicates
-
-
-class CompanyMembershipInline(admin.TabularInline):
-    model = CompanyMembership
-    extra = 0
-    autocomplete_fields = ["user"]
-    readonly_fields = ["created_at"]
-
-
-class CompanyAdminForm(forms.ModelForm):
-    siren = SirenField(help_text=_("9 chiffres, tels qu'ils figurent sur votre extrait Kbis."))
-
-    class Meta:
-        model = Company
-        fields = CompanyForm.Meta.fields
-
-
-@admin.register(Company)
-class CompanyAdmin(SirenSearchMixin, admin.ModelAdmin):
-    form = CompanyAdminForm
-    list_display = ["legal_name", "siren", "sector", "region", "department", "headcount"]
-    list_filter = ["region", "headcount", "turnover", "export_experience"]
-    search_fields = ["legal_name", "siren"]
-    autocomplete_fields = ["sector"]
-    list_select_related = ["sector"]
-    readonly_fields = ["created_at"]
-    inlines = [CompanyMembershipInline]
-
-    def has_delete_permission(self, request, obj=None):
-        # Its applications would go with it (and their events, endorsements, proposals). An SME
-        # leaves by deleting its accounts (`privacy.services.delete_account`), which keeps its
-        # submitted applications.
-        if obj is not None and obj.applications.exists():
-            return False
-        return super().has_delete_permission(request, obj)
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -1,4 +1,4 @@
-"""Forms for companies, applications and each workflow action."""
+"""Forms for applications and each workflow action (the company's are `companies.forms`)."""
 
 import functools
 from collections.abc import Iterable
@@ -16,10 +16,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from companies.models import Company
-from companies.validators import normalize_siren, validate_siren
 from corporations.models import HostingOffer, Interlocutor
-from reference.geography import DEPARTMENT_REGION, REGION_NAMES
 from reference.models import Sector
 from reference.widgets import DateInput, SearchableSelect, Select
 from sponsors.models import SponsorBody
@@ -91,72 +88,6 @@ class RenderedOnce:
 # and a proposal form per list of proposable interlocutors; the bound is a guard.
 _MARKUP: dict[tuple, str] = {}
 _MARKUP_MAX = 500
-
-
-class SirenField(forms.CharField):
-    """A SIREN as people write it (spaces as on a Kbis extract, dots, dashes, full-width
-    digits), cleaned to its compact ASCII form, the one stored and checked for uniqueness.
-
-    No maxlength on the input: the browser would cut a pasted "  982 380 578  " silently.
-    The length is checked with the rest, in a message that speaks of digits."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("label", _("SIREN"))
-        kwargs.pop("max_length", None)  # the model's 9: see above
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value in self.empty_values:
-            return value
-        validate_siren(value)
-        return normalize_siren(value)
-
-
-class CompanyForm(forms.ModelForm):
-    siren = SirenField(help_text=_("9 chiffres, tels qu'ils figurent sur votre extrait Kbis."))
-
-    class Meta:
-        model = Company
-        fields = [
-            "legal_name",
-            "siren",
-            "sector",
-            "headcount",
-            "turnover",
-            "region",
-            "department",
-            "website",
-            "export_experience",
-        ]
-        # Each select's empty choice says what to do, not "---------".
-        widgets = {
-            "website": forms.URLInput(attrs={"placeholder": "https://"}),
-            "sector": SearchableSelect(empty_label=_("Choisissez un secteur")),
-            "headcount": Select(empty_label=_("Choisissez un effectif")),
-            "turnover": Select(empty_label=_("Choisissez une tranche de chiffre d'affaires")),
-            "region": Select(empty_label=_("Choisissez une région")),
-            "department": SearchableSelect(empty_label=_("Choisissez un département")),
-            "export_experience": Select(empty_label=_("Choisissez votre expérience à l'export")),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["sector"].queryset = Sector.objects.filter(section__isnull=False)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-
-    def clean(self):
-        cleaned = super().clean()
-        region, department = cleaned.get("region"), cleaned.get("department")
-        if region and department and DEPARTMENT_REGION.get(department) != region:
-            self.add_error(
-                "department",
-                _("Ce département n'est pas dans la région %(region)s.")
-                % {"region": REGION_NAMES.get(region, region)},
-            )
-        return cleaned
 
 
 class ApplicationForm(forms.ModelForm):

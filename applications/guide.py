@@ -13,8 +13,10 @@ from django.conf import settings
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from companies.forms import CompanyForm
+
 from .enums import DocumentKind
-from .forms import ApplicationForm, CompanyForm
+from .forms import ApplicationForm
 
 # The company form's fields in the order a visitor reads them; all are needed but the website.
 COMPANY_FIELDS = (

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 
 from accounts.models import User
+from companies.selectors import company_of
 
 from . import selectors
 from .forms import StaffQueueFilterForm
@@ -20,7 +21,7 @@ Params = Mapping[str, str]  # the query string (a QueryDict), or what an export 
 
 def company_applications(user: User, params: Params) -> QuerySet[Application]:
     """The SME's dashboard: its company's applications, the latest change first."""
-    company = selectors.company_of(user)
+    company = company_of(user)
     if company is None:
         return Application.objects.none()
     return selectors.company_applications(company)

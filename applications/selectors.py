@@ -152,11 +152,6 @@ def with_last_visit(queryset: QuerySet[Application], user: User) -> QuerySet[App
     return queryset.annotate(last_visit=Subquery(visits[:1]))
 
 
-def company_of(user: User) -> Company | None:
-    membership = getattr(user, "company_membership", None)
-    return membership.company if membership else None
-
-
 def with_news(queryset: QuerySet, user: User, application: str = "pk") -> QuerySet:
     """Each row marked `has_news` when this user has unread notifications about its
     application (`application` names it from the row): one subquery, no query more."""

@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from accounts.permissions import can
 from accounts.rules import is_association_staff
-from companies.models import Company, CompanyMembership
+from companies.models import Company
 from corporations.enums import MatchStatus
 from corporations.models import HostingOffer, Interlocutor, Match
 from notifications import services as inbox
@@ -131,16 +131,6 @@ def _move(
     fields = (*fields, *clock.apply(application, action, now))
     application.save(update_fields=["state", "state_changed_at", "updated_at", *fields])
     return _record(application, action, actor, from_state=from_state, note=note, match=match)
-
-
-# --- Company -----------------------------------------------------------------------------
-
-
-@transaction.atomic
-def create_company(user: User, **fields) -> Company:
-    company = Company.objects.create(**fields)
-    CompanyMembership.objects.create(user=user, company=company)
-    return company
 
 
 # --- Drafts ------------------------------------------------------------------------------

@@ -8,9 +8,6 @@ app_name = "applications"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("entreprise/nouvelle/", views.company_create, name="company_create"),
-    path("entreprise/", views.company_edit, name="company_edit"),
-    path("entreprise/inviter/", views.company_invite, name="company_invite"),
     path("nouvelle/", views.application_create, name="create"),
     path("<int:pk>/", views.application_detail, name="detail"),
     path("<int:pk>/pdf/", views.application_pdf, name="pdf"),

@@ -79,7 +79,7 @@ class Company(models.Model):
         return self.legal_name
 
     def get_absolute_url(self):
-        return reverse("applications:company_edit")
+        return reverse("companies:edit")
 
     def get_region_display(self) -> str:
         # Django's, without building the dict of every region on each row.

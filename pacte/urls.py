@@ -9,6 +9,7 @@ from reports.views import public as public_views
 urlpatterns = [
     path("", public_views.home, name="home"),
     path("comptes/", include("accounts.urls")),
+    path("demandes/entreprise/", include("companies.urls")),
     path("demandes/", include("applications.urls")),
     path("groupes/", include("corporations.urls")),
     path("notifications/", include("notifications.urls")),

@@ -28,6 +28,7 @@ from accounts.rules import is_association_staff
 from applications import selectors
 from applications.models import Application, ApplicationEvent, Document, Message
 from companies.models import Company
+from companies.selectors import company_of
 from notifications.models import Notification, Preference
 
 FORMAT = "pacte-pme-export/1"
@@ -84,7 +85,7 @@ def collect(user: User) -> Export:
     staff = is_association_staff(user)
     export = Export(data={})
     paths = _Paths()
-    company = selectors.company_of(user)
+    company = company_of(user)
     applications = []
     seen_documents = set()
     if company is not None:

@@ -373,9 +373,9 @@ ACCESS: dict[str, Access] = {
     # --- The SME's company and applications
     "applications:dashboard": Access(get=everyone(HOME, sme_user=200, other_sme_user=200)),
     # Every persona already belongs to an organisation.
-    "applications:company_create": Access(get=everyone(HOME)),
-    "applications:company_edit": Access(get=everyone(HOME, sme_user=200, other_sme_user=200)),
-    "applications:company_invite": Access(
+    "companies:create": Access(get=everyone(HOME)),
+    "companies:edit": Access(get=everyone(HOME, sme_user=200, other_sme_user=200)),
+    "companies:invite": Access(
         # Someone without a company has no colleague to invite.
         get=everyone(405),
         post={"anonymous": LOGIN, "advisor": 403, "staff_user": 403},

@@ -27,7 +27,7 @@ def home(request):
     if role is not None:
         return redirect(ROLE_HOME[role])
     if request.user.is_authenticated:
-        return redirect("applications:company_create")
+        return redirect("companies:create")
     return render(
         request,
         "home.html",

@@ -143,7 +143,7 @@ PAGES = {
     ],
     "sme_user": [
         ("applications:dashboard", []),
-        ("applications:company_edit", []),
+        ("companies:edit", []),
         ("applications:create", []),
         ("applications:detail", ["draft"]),
         ("applications:edit", ["draft"]),

@@ -242,7 +242,7 @@ def test_resend_verification_over_the_rate_sends_nothing(client, mailoutbox):
 
 
 INVITE_URL = reverse("accounts:invitation_create")
-COLLEAGUE_URL = reverse("applications:company_invite")
+COLLEAGUE_URL = reverse("companies:invite")
 
 
 def staff_invitation(number: int) -> dict:

@@ -63,7 +63,7 @@ def test_signup_link_activates_logs_in_and_works_once(client, mailoutbox, link_i
     assert page.status_code == 200
     assert page.templates[0].name == "accounts/verify_email_confirm.html"
     assert confirm.status_code == 302
-    assert confirm.url == reverse("applications:company_create")
+    assert confirm.url == reverse("companies:create")
     user = User.objects.get()
     assert user.is_active is True
     assert client.session["_auth_user_id"] == str(user.pk)

@@ -59,7 +59,7 @@ def new_user(db):
 def test_company_creation_is_step_one_of_three(client, new_user):
     client.force_login(new_user)
 
-    content = client.get(reverse("applications:company_create")).content.decode()
+    content = client.get(reverse("companies:create")).content.decode()
 
     assert steps_of(content) == [
         (True, "Étape 1 sur 3 · en cours L'entreprise"),
@@ -71,7 +71,7 @@ def test_company_creation_is_step_one_of_three(client, new_user):
 def test_company_page_is_step_one(client, sme_user):
     client.force_login(sme_user)
 
-    content = client.get(reverse("applications:company_edit")).content.decode()
+    content = client.get(reverse("companies:edit")).content.decode()
 
     assert [current for current, _text in steps_of(content)] == [True, False, False]
 
@@ -86,7 +86,7 @@ def test_new_application_is_step_two_with_a_link_back_to_the_company(client, sme
         (True, "Étape 2 sur 3 · en cours La demande"),
         (False, "Étape 3 sur 3 · à venir Le parrain et l'envoi"),
     ]
-    assert f'<a href="{reverse("applications:company_edit")}">L\'entreprise</a>' in content
+    assert f'<a href="{reverse("companies:edit")}">L\'entreprise</a>' in content
 
 
 def test_draft_edition_is_step_two(client, sme_user, draft_application):
@@ -129,7 +129,7 @@ def test_step_indicator_in_english(client, sme_user, draft_application):
 def test_company_form_selects_say_what_to_choose(client, new_user):
     client.force_login(new_user)
 
-    content = client.get(reverse("applications:company_create")).content.decode()
+    content = client.get(reverse("companies:create")).content.decode()
 
     for label in [
         "Choisissez un secteur",
@@ -222,9 +222,7 @@ def test_summary_has_a_modify_link_for_each_part(client, sme_user, draft_applica
 
     links = dict(re.findall(r'<a href="([^"]+)" data-testid="(edit-[a-z]+)">', content))
     assert links == {
-        f"{reverse('applications:company_edit')}?next={submit_url(draft_application)}": (
-            "edit-company"
-        ),
+        f"{reverse('companies:edit')}?next={submit_url(draft_application)}": ("edit-company"),
         f"{edit_url(draft_application)}#id_target_country": "edit-project",
         f"{edit_url(draft_application)}#id_hosting_desks": "edit-hosting",
         f"{draft_application.get_absolute_url()}#documents": "edit-documents",
@@ -237,7 +235,7 @@ def test_company_changed_from_the_summary_comes_back_to_it(
     client, sme_user, company, draft_application
 ):
     client.force_login(sme_user)
-    page = client.get(reverse("applications:company_edit"), {"next": submit_url(draft_application)})
+    page = client.get(reverse("companies:edit"), {"next": submit_url(draft_application)})
     assert (
         f'<input type="hidden" name="next" value="{submit_url(draft_application)}">'
         in page.content.decode()
@@ -249,7 +247,7 @@ def test_company_changed_from_the_summary_comes_back_to_it(
         "next": submit_url(draft_application),
     }
 
-    response = client.post(reverse("applications:company_edit"), data)
+    response = client.post(reverse("companies:edit"), data)
 
     assert response.status_code == 302
     assert response["Location"] == submit_url(draft_application)
@@ -259,14 +257,14 @@ def test_company_changed_from_the_summary_comes_back_to_it(
 
 def test_company_page_never_sends_elsewhere(client, sme_user, company):
     client.force_login(sme_user)
-    page = client.get(reverse("applications:company_edit"))
+    page = client.get(reverse("companies:edit"))
     data = {
         **{name: value for name, value in page.context["form"].initial.items() if value},
         "sector": company.sector_id,
         "next": "https://pirate.example/",
     }
 
-    response = client.post(reverse("applications:company_edit"), data)
+    response = client.post(reverse("companies:edit"), data)
 
     assert response["Location"] == reverse("applications:dashboard")
 

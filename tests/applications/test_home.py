@@ -15,7 +15,8 @@ from django.test import Client
 from django.urls import reverse
 
 from applications.enums import DocumentKind
-from applications.forms import ApplicationForm, CompanyForm
+from applications.forms import ApplicationForm
+from companies.forms import CompanyForm
 from reports.models import Goal
 from tests.reports.conftest import History, accepted
 

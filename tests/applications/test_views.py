@@ -104,7 +104,7 @@ def test_application_pages_send_anonymous_to_login(client, draft_application, ur
 ROLE_PAGES = {
     "applications:dashboard": "sme_user",
     "applications:create": "sme_user",
-    "applications:company_edit": "sme_user",
+    "companies:edit": "sme_user",
     "applications:sponsor_queue": "advisor",
     "applications:staff_queue": "staff_user",
     "applications:interlocutor_queue": "interlocutor",
@@ -130,7 +130,7 @@ def test_role_pages_open_only_to_their_role(client, request, url_name, persona):
     same_role = persona.replace("other_", "") == owner.replace("other_", "")
     if same_role:
         assert response.status_code == 200
-    elif url_name in ("applications:dashboard", "applications:company_edit"):
+    elif url_name in ("applications:dashboard", "companies:edit"):
         # People without a company are sent home, which sends them to their own queue.
         assert response.status_code == 302
         assert response["Location"] == reverse("home")
@@ -165,7 +165,7 @@ def test_home_sends_a_new_user_to_describe_the_company(client, db):
 
     response = client.get(reverse("home"))
 
-    assert response["Location"] == reverse("applications:company_create")
+    assert response["Location"] == reverse("companies:create")
 
 
 def test_home_explains_the_programme_to_anonymous_visitors(client, db):
@@ -426,7 +426,7 @@ def new_user(db):
 def test_company_create_saves_the_company_and_its_first_user(client, new_user):
     client.force_login(new_user)
 
-    response = client.post(reverse("applications:company_create"), company_data())
+    response = client.post(reverse("companies:create"), company_data())
 
     assert response["Location"] == reverse("applications:create")
     company = Company.objects.get(siren="732829320")
@@ -444,7 +444,7 @@ def test_company_create_saves_the_company_and_its_first_user(client, new_user):
 def test_company_create_explains_a_wrong_siren_and_keeps_the_rest(client, new_user, siren, message):
     client.force_login(new_user)
 
-    response = client.post(reverse("applications:company_create"), company_data(siren=siren))
+    response = client.post(reverse("companies:create"), company_data(siren=siren))
 
     content = response.content.decode()
     assert response.status_code == 200
@@ -456,7 +456,7 @@ def test_company_create_explains_a_wrong_siren_and_keeps_the_rest(client, new_us
 def test_company_create_refuses_a_department_outside_the_region(client, new_user):
     client.force_login(new_user)
 
-    response = client.post(reverse("applications:company_create"), company_data(department="29"))
+    response = client.post(reverse("companies:create"), company_data(department="29"))
 
     assert "Ce département n&#x27;est pas dans la région Auvergne-Rhône-Alpes." in (
         response.content.decode()
@@ -467,7 +467,7 @@ def test_company_create_refuses_an_already_registered_siren(client, new_user):
     CompanyFactory(siren="732829320")
     client.force_login(new_user)
 
-    response = client.post(reverse("applications:company_create"), company_data())
+    response = client.post(reverse("companies:create"), company_data())
 
     assert "Cette entreprise est déjà inscrite sur le portail." in response.content.decode()
 
@@ -480,7 +480,7 @@ def test_company_create_refuses_an_already_registered_siren(client, new_user):
 def test_company_create_stores_the_compact_ascii_siren(client, new_user, typed):
     client.force_login(new_user)
 
-    response = client.post(reverse("applications:company_create"), company_data(siren=typed))
+    response = client.post(reverse("companies:create"), company_data(siren=typed))
 
     assert response["Location"] == reverse("applications:create")
     assert Company.objects.get(legal_name="Asconit Consultants").siren == "982380578"
@@ -490,9 +490,7 @@ def test_company_create_refuses_a_full_width_copy_of_a_registered_siren(client, 
     CompanyFactory(siren="982380578", legal_name="Asconit")
     client.force_login(new_user)
 
-    response = client.post(
-        reverse("applications:company_create"), company_data(siren="９８２３８０５７８")
-    )
+    response = client.post(reverse("companies:create"), company_data(siren="９８２３８０５７８"))
 
     assert response.status_code == 200
     assert response.context["form"].errors == {
@@ -521,7 +519,7 @@ def test_company_create_refuses_a_full_width_copy_of_a_registered_siren(client, 
 def test_company_create_explains_a_siren_in_digits(client, new_user, typed, message):
     client.force_login(new_user)
 
-    response = client.post(reverse("applications:company_create"), company_data(siren=typed))
+    response = client.post(reverse("companies:create"), company_data(siren=typed))
 
     assert response.status_code == 200
     assert response.context["form"].errors == {"siren": [message]}
@@ -532,7 +530,7 @@ def test_company_create_explains_a_siren_in_digits(client, new_user, typed, mess
 def test_company_form_siren_input_does_not_cut_what_is_pasted(client, new_user):
     client.force_login(new_user)
 
-    response = client.get(reverse("applications:company_create"))
+    response = client.get(reverse("companies:create"))
 
     [siren_input] = re.findall(r'<input [^>]*name="siren"[^>]*>', response.content.decode())
     assert 'inputmode="numeric"' in siren_input

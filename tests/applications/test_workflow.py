@@ -10,6 +10,7 @@ from applications.enums import Action, Outcome, State
 from applications.models import Application
 from applications.services import WorkflowError
 from applications.workflow import PORTAL_MOVES, TRANSITIONS
+from companies import services as company_services
 from corporations.enums import MatchStatus
 from corporations.models import Match
 from sponsors.enums import Decision
@@ -298,7 +299,7 @@ def test_delete_draft_deletes_it(draft_application, sme_user):
 def test_create_company_makes_the_user_a_member():
     user = UserFactory()
 
-    company = services.create_company(
+    company = company_services.create_company(
         user,
         legal_name="Nouvelle PME",
         siren="732829320",

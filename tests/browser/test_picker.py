@@ -172,7 +172,7 @@ def test_the_open_picker_passes_axe_and_fits(
     page.set_viewport_size(SIZES[width])
     visits = [
         (sme_user, reverse("applications:create"), "Pays cible", "a", False),
-        (sme_user, reverse("applications:company_edit"), "Secteur", "ing", False),
+        (sme_user, reverse("companies:edit"), "Secteur", "ing", False),
         (interlocutor, reverse("corporations:profile"), "Pays suivis", "ma", True),
         (
             interlocutor,

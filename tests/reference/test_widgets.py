@@ -223,7 +223,8 @@ def test_searchable_selects_keep_the_python_rendering(kind):
 @pytest.mark.django_db
 def test_every_long_list_is_a_searchable_select():
     from accounts.forms import InvitationForm
-    from applications.forms import ApplicationForm, CompanyForm, StaffQueueFilterForm
+    from applications.forms import ApplicationForm, StaffQueueFilterForm
+    from companies.forms import CompanyForm
     from corporations.forms import HostingOfferForm, PresenceForm, ProfileForm
     from reports.forms import FiguresFilterForm
 

@@ -1,7 +1,7 @@
 """The SMEs of the demo, each created by its member through the service an SME signs up with
 (found by SIREN on the next runs)."""
 
-from applications import services
+from companies import services as company_services
 from companies.enums import ExportExperience, Headcount, TurnoverBand
 from companies.models import Company
 from reference.models import Sector
@@ -151,7 +151,7 @@ def seed_companies(accounts: Accounts, sectors: dict[str, Sector]) -> dict[str, 
         user = accounts.user(person)
         company = Company.objects.filter(siren=fields["siren"]).first()
         if company is None:
-            company = services.create_company(
+            company = company_services.create_company(
                 user, **{**fields, "sector": sectors[fields["sector"]]}
             )
         companies[key] = company

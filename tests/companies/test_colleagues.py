@@ -18,11 +18,11 @@ def test_sme_invites_a_colleague_who_joins_the_company(
     client.force_login(sme_user)
 
     response = client.post(
-        reverse("applications:company_invite"),
+        reverse("companies:invite"),
         {"first_name": "Paul", "last_name": "Girard", "email": "Paul.Girard@asconit.example"},
     )
 
-    assert response["Location"] == reverse("applications:company_edit")
+    assert response["Location"] == reverse("companies:edit")
     invitation = Invitation.objects.get()
     assert (invitation.role, invitation.company, invitation.email) == (
         Role.COMPANY,
@@ -46,7 +46,7 @@ def test_colleague_invitation_refuses_an_existing_account(client, sme_user, othe
     client.force_login(sme_user)
 
     response = client.post(
-        reverse("applications:company_invite"),
+        reverse("companies:invite"),
         {"first_name": "Yann", "last_name": "Le Goff", "email": other_sme_user.email},
     )
 
@@ -60,7 +60,7 @@ def test_only_company_members_invite_colleagues(client, request, persona):
     client.force_login(request.getfixturevalue(persona))
 
     response = client.post(
-        reverse("applications:company_invite"),
+        reverse("companies:invite"),
         {"first_name": "X", "last_name": "Y", "email": "x.y@example.com"},
     )
 
@@ -69,6 +69,6 @@ def test_only_company_members_invite_colleagues(client, request, persona):
 
 
 def test_colleague_invitation_sends_anonymous_to_login(client, db):
-    response = client.post(reverse("applications:company_invite"))
+    response = client.post(reverse("companies:invite"))
 
     assert response["Location"].startswith(reverse("accounts:login"))
