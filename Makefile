@@ -2,7 +2,7 @@
 #
 #   make run     install, migrate, compile messages, seed demo data, start web + Celery
 #   make test    install, compile messages, run pytest   (extra args: PYTEST_ARGS="-k foo")
-#   make lint    ruff check + ruff format --check
+#   make lint    ruff check + ruff format --check + the import layers (lint-imports)
 #   make format  ruff format + ruff check --fix
 #   make clean   remove the venv and generated files
 
@@ -58,6 +58,7 @@ test: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 # Security checks: bandit over the project's code (exceptions are `# nosec` lines, each with
 # its reason), pip-audit over the pinned requirements (exceptions in

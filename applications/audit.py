@@ -36,11 +36,11 @@ def digest(event, previous_hash: str) -> str:
 
 
 def chain(event) -> None:
-    """Before a new event is saved: link it to the last event of its application."""
-    from .models import ApplicationEvent
-
+    """Before a new event is saved (`ApplicationEvent.save`): link it to the last event of its
+    application. The model is the event's own: the models call this module, not the reverse."""
     last = (
-        ApplicationEvent.objects.filter(application_id=event.application_id)
+        type(event)
+        .objects.filter(application_id=event.application_id)
         .order_by("-pk")
         .values_list("hash", flat=True)
         .first()

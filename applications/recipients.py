@@ -242,21 +242,3 @@ def send_receipt_mail(event: ApplicationEvent, user: User, *, estimates, thresho
         "url": application.get_absolute_url(),
     }
     build_mail("submission_receipt", context, user.email, user.language).send()
-
-
-def send_reminder_mail(reminder, user: User) -> None:
-    """One mail about one reminder or alert to one person, in their language."""
-    from .reminders import NOTICES, title
-
-    application = reminder.application
-    with translation.override(user.language):
-        subject = str(NOTICES[reminder.milestone].subject)
-        headline = title(reminder)()
-    context = {
-        "recipient": user,
-        "application": application,
-        "subject": subject,
-        "headline": headline,
-        "url": application.get_absolute_url(),
-    }
-    build_mail("reminder", context, user.email, user.language).send()

@@ -19,9 +19,10 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.mail import build_mail
 from accounts.models import User
 from core.db import insert_once
 from corporations.enums import MatchStatus
@@ -292,3 +293,19 @@ def days_for(reminder: Reminder) -> int:
         clock = reminder.application.clock
         return clock.days_elapsed if clock else 0
     return (reminder.created_at - reminder.cycle) // DAY
+
+
+def send_reminder_mail(reminder, user: User) -> None:
+    """One mail about one reminder or alert to one person, in their language."""
+    application = reminder.application
+    with translation.override(user.language):
+        subject = str(NOTICES[reminder.milestone].subject)
+        headline = title(reminder)()
+    context = {
+        "recipient": user,
+        "application": application,
+        "subject": subject,
+        "headline": headline,
+        "url": application.get_absolute_url(),
+    }
+    build_mail("reminder", context, user.email, user.language).send()

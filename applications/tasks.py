@@ -109,7 +109,7 @@ def send_reminder_mails(*, reminder_id: int) -> int:
         user = notification.user
         with once(f"reminder-mail:{reminder_id}:{user.pk}") as first:
             if first:
-                recipients.send_reminder_mail(reminder, user)
+                reminders.send_reminder_mail(reminder, user)
                 inbox.mark_mailed(user_id=user.pk, source=notification.source)
                 sent += 1
     return sent

@@ -1,4 +1,4 @@
-"""The cheap labels of list rows (pacte/labels.py, the models' get_FOO_display, the bell's
+"""The cheap labels of list rows (core/labels.py, the models' get_FOO_display, the bell's
 excerpt) say what Django's and django-countries' own methods say, in each language."""
 
 import pytest
